@@ -1,0 +1,98 @@
+package io.gatehouse.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+
+import com.codahale.metrics.MetricRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.BundleContext;
+
+/** Boots the Gatehouse distribution, installs the app feature and checks /health, /metrics and the users file. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class FoundationIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    @Filter(timeout = 60_000)
+    private MetricRegistry registry;
+
+    @Configuration
+    public Option[] config() {
+        return GatehouseOptions.gatehouse(features(GatehouseOptions.featuresRepository(), "gatehouse-app"));
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private HttpResponse<String> get(String path) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + GatehouseOptions.port("http") + path);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            // the JAX-RS whiteboard publishes resources asynchronously after the feature installs
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 404 || System.nanoTime() > deadline) {
+                return response;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    public void gatehouseFeaturesAreInstalled() throws Exception {
+        assertTrue(features.isInstalled(features.getFeature("gatehouse-metrics")));
+        assertTrue(features.isInstalled(features.getFeature("gatehouse-app")));
+        assertNotNull(registry);
+    }
+
+    @Test
+    public void healthAnswersJson() throws Exception {
+        HttpResponse<String> response = get("/health");
+        assertEquals(response.body(), 200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        assertTrue(response.body(), response.body().contains("\"status\":\"UP\""));
+    }
+
+    @Test
+    public void metricsAnswerPrometheusText() throws Exception {
+        registry.counter("gatehouse.itest.probe").inc(7);
+        HttpResponse<String> response = get("/metrics");
+        assertEquals(200, response.statusCode());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+        assertTrue(response.body(), response.body().contains("gatehouse_itest_probe_total 7\n"));
+        assertTrue(response.body(), response.body().contains("# TYPE gatehouse_process_memory_heap_used_bytes gauge"));
+    }
+
+    @Test
+    public void noUserShipsWithTheDistribution() throws Exception {
+        java.nio.file.Path users = java.nio.file.Path.of(System.getProperty("karaf.etc"), "users.properties");
+        boolean anyUser = java.nio.file.Files.readAllLines(users).stream()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .anyMatch(l -> !l.startsWith("_g_"));
+        assertTrue("users.properties must define no user: " + users, !anyUser);
+        assertTrue(Arrays.stream(context.getBundles()).anyMatch(b -> b.getSymbolicName().equals("io.gatehouse.app")));
+    }
+}
