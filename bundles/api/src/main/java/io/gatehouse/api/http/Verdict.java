@@ -7,20 +7,35 @@ import java.util.Objects;
 /** What a {@link RequestFilter} decided: let the request through, or answer it now with an error status. */
 public final class Verdict {
 
-    private static final Verdict PROCEED = new Verdict(0, null, Map.of());
+    private static final Verdict PROCEED = new Verdict(0, null, Map.of(), 0);
 
     private final int status;
     private final String message;
     private final Map<String, String> headers;
+    private final long delayMillis;
 
-    private Verdict(int status, String message, Map<String, String> headers) {
+    private Verdict(int status, String message, Map<String, String> headers, long delayMillis) {
         this.status = status;
         this.message = message;
         this.headers = headers;
+        this.delayMillis = delayMillis;
     }
 
     public static Verdict proceed() {
         return PROCEED;
+    }
+
+    /**
+     * Lets the request through after {@code millis} (as NGINX's {@code limit_req} without {@code nodelay} does).
+     * The listener waits without holding a thread; the rest of the chain runs after the delay.
+     *
+     * @throws IllegalArgumentException when {@code millis} is negative
+     */
+    public static Verdict delay(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("delay must be 0 ms or more, was " + millis);
+        }
+        return millis == 0 ? PROCEED : new Verdict(0, null, Map.of(), millis);
     }
 
     /**
@@ -32,7 +47,7 @@ public final class Verdict {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("reject status must be 400-599, was " + status);
         }
-        return new Verdict(status, Objects.requireNonNull(message, "message"), Map.of());
+        return new Verdict(status, Objects.requireNonNull(message, "message"), Map.of(), 0);
     }
 
     /** A copy of this rejection that also sends {@code name: value}. */
@@ -42,14 +57,19 @@ public final class Verdict {
         }
         Map<String, String> copy = new LinkedHashMap<>(headers);
         copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-        return new Verdict(status, message, Map.copyOf(copy));
+        return new Verdict(status, message, Map.copyOf(copy), 0);
     }
 
     public boolean isRejection() {
         return status != 0;
     }
 
-    /** The error status of a rejection; 0 for {@link #proceed()}. */
+    /** How long the listener holds the request before continuing; 0 unless created by {@link #delay(long)}. */
+    public long delayMillis() {
+        return delayMillis;
+    }
+
+    /** The error status of a rejection; 0 otherwise. */
     public int status() {
         return status;
     }
@@ -65,6 +85,9 @@ public final class Verdict {
 
     @Override
     public String toString() {
-        return isRejection() ? "reject(" + status + ", " + message + ")" : "proceed";
+        if (isRejection()) {
+            return "reject(" + status + ", " + message + ")";
+        }
+        return delayMillis > 0 ? "delay(" + delayMillis + " ms)" : "proceed";
     }
 }
