@@ -11,6 +11,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.gatehouse.api.balancer.Backend;
+import io.gatehouse.api.balancer.BackendState;
 import io.gatehouse.api.balancer.LoadBalancer;
 import io.gatehouse.api.cluster.ClusterMember;
 import io.gatehouse.api.cluster.ClusterMembership;
@@ -134,6 +135,7 @@ public class MembershipIT {
         if (balancer.isPresent()) {
             await(() -> backendIds(balancer.get()).containsAll(Set.of(endpoint1, endpoint2)),
                     "both endpoints in the balancer", () -> "backends: " + backendIds(balancer.get()));
+            drainsOfClusterBackendsAreClusterWide(balancer.get(), endpoint2);
         }
 
         long killed = System.nanoTime();
@@ -147,6 +149,21 @@ public class MembershipIT {
                     () -> "backends: " + backendIds(balancer.get()));
             assertTrue(backendIds(balancer.get()).contains(endpoint2));
         }
+    }
+
+    /** A drain here is published; an enable from another gateway is applied here. */
+    private void drainsOfClusterBackendsAreClusterWide(LoadBalancer balancer, String endpoint) throws Exception {
+        IMap<String, String> settings = hazelcast().getMap("gatehouse.settings");
+        String key = "balancer.drain/" + endpoint;
+        assertTrue(balancer.drain(endpoint));
+        await(() -> settings.containsKey(key), "the drain published", () -> "settings: " + settings.entrySet());
+        settings.delete(key);  // as another gateway's enable arrives
+        await(() -> state(balancer, endpoint) != BackendState.DRAINING, "the enable applied here",
+                () -> "state: " + state(balancer, endpoint));
+    }
+
+    private static BackendState state(LoadBalancer balancer, String id) {
+        return balancer.backends().stream().filter(b -> b.id().equals(id)).map(Backend::state).findFirst().orElse(null);
     }
 
     @Test
@@ -260,8 +277,10 @@ public class MembershipIT {
             System.out.println("no gatehouse-balancer feature in this build: membership asserted without a balancer");
             return Optional.empty();
         }
-        if (!features.isInstalled(features.getFeature("gatehouse-balancer"))) {
-            features.installFeature("gatehouse-balancer");
+        for (String feature : List.of("gatehouse-strategies", "gatehouse-balancer")) {
+            if (features.getFeature(feature) != null && !features.isInstalled(features.getFeature(feature))) {
+                features.installFeature(feature);
+            }
         }
         return Optional.of(service(LoadBalancer.class));
     }
