@@ -49,8 +49,8 @@ public class ZoneComponent {
             zone.update(next);
             LOG.info("Rate-limit zone '{}' reconfigured: {}", current, describe(next));
         } catch (IllegalArgumentException e) {
-            LOG.error("Refused configuration update of rate-limit zone '{}': {}; the zone keeps its previous "
-                    + "configuration ({})", current, e.getMessage(), describe(zone.spec()));
+            LOG.error("Refused configuration update: {}; rate-limit zone '{}' keeps its previous "
+                    + "configuration ({})", e.getMessage(), current, describe(zone.spec()));
         }
     }
 

@@ -88,26 +88,20 @@ record ZoneSpec(String name, List<PathPattern> paths, Set<String> methods, KeySp
         }
     }
 
-    /** The configured name, else the name part of the factory configuration ({@code zone-login.cfg}: login). */
+    /**
+     * The configured name, else the name of the factory configuration: Karaf installs {@code zone-login.cfg} as
+     * {@code io.gatehouse.ratelimit.zone~login}, named "login".
+     */
     static String name(String configured, Map<String, ?> properties) {
-        if (configured != null && !configured.isBlank()) {
-            if (!NAME.matcher(configured.trim()).matches()) {
-                throw new IllegalArgumentException("rate-limit zone name '" + configured
-                        + "' must be 1-64 letters, digits, '.', '_' or '-'");
-            }
-            return configured.trim();
+        if (configured == null || configured.isBlank()) {
+            String pid = String.valueOf(properties.get("service.pid"));
+            return pid.substring(pid.indexOf('~') + 1);
         }
-        Object file = properties.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = file.toString();
-            f = f.substring(f.lastIndexOf('/') + 1);
-            if (f.startsWith(FACTORY_PID + "-")) {
-                return f.substring(FACTORY_PID.length() + 1).replaceFirst("\\.(cfg|config)$", "");
-            }
+        if (!NAME.matcher(configured.trim()).matches()) {
+            throw new IllegalArgumentException("rate-limit zone name '" + configured
+                    + "' must be 1-64 letters, digits, '.', '_' or '-'");
         }
-        String pid = String.valueOf(properties.get("service.pid"));
-        int tilde = pid.indexOf('~');
-        return tilde >= 0 ? pid.substring(tilde + 1) : pid;
+        return configured.trim();
     }
 
     /** Values of a multi-valued property; a single .cfg string may list several, comma-separated. */

@@ -59,10 +59,9 @@ class ZoneConfigurationTest {
     }
 
     @Test
-    void theNameComesFromTheConfigurationFile() {
+    void theNameComesFromTheNamedFactoryConfiguration() {
         Map<String, Object> p = props("rate", "100r/m");
-        p.put("service.pid", "io.gatehouse.ratelimit.zone.8f2e-41");
-        p.put("felix.fileinstall.filename", "file:/opt/gatehouse/etc/io.gatehouse.ratelimit.zone-api.cfg");
+        p.put("service.pid", "io.gatehouse.ratelimit.zone~api");
         assertEquals("api", component(p).zone().spec().name());
         assertEquals("login", component(props("rate", "1r/s")).zone().spec().name());
         assertEquals("custom", component(props("rate", "1r/s", "name", "custom")).zone().spec().name());
