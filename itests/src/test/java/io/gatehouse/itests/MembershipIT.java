@@ -225,17 +225,17 @@ public class MembershipIT {
         }
         LoadBalancer balancer = found.get();
         IMap<String, String> settings = hazelcast().getMap("gatehouse.settings");
-        String original = balancer.strategy();
-        String other = balancer.strategies().stream().filter(s -> !s.equals(original)).sorted().findFirst().orElseThrow();
-        await(() -> original.equals(settings.get("balancer.strategy")), "this gateway's strategy published",
+        List<String> names = balancer.strategies().stream().sorted().collect(Collectors.toList());
+        String first = names.get(0);
+        String second = names.get(1);
+
+        balancer.useStrategy(first);                 // swapped here: published
+        await(() -> first.equals(settings.get("balancer.strategy")), "the swap published",
                 () -> "settings: " + settings.entrySet());
 
-        settings.set("balancer.strategy", other);  // as another gateway's swap arrives
-        await(() -> other.equals(balancer.strategy()), "the swap applied here", () -> "strategy: " + balancer.strategy());
-
-        balancer.useStrategy(original);             // swapped back here: published
-        await(() -> original.equals(settings.get("balancer.strategy")), "the swap published",
-                () -> "settings: " + settings.entrySet());
+        settings.set("balancer.strategy", second);   // as another gateway's swap arrives: applied here
+        await(() -> second.equals(balancer.strategy()), "the swap applied here",
+                () -> "strategy: " + balancer.strategy());
     }
 
     private String zoneProperty(String name, String property) {

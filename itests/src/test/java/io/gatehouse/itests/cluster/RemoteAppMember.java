@@ -43,7 +43,7 @@ public final class RemoteAppMember {
 
         MemberSettings settings = MemberSettings.from(Map.of("cluster.name", clusterName, "members", members,
                 "port", clusterPort, "port.count", 1, "role", "app", "endpoint", "127.0.0.1:" + httpPort,
-                "announce.interval.ms", 500), httpPort);
+                "announce.interval.ms", 1000), httpPort);
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(
                 HazelcastConfigFactory.create(settings, RemoteAppMember.class.getClassLoader()));
         MemberDirectory directory = new MemberDirectory(hazelcast);

@@ -67,7 +67,9 @@ final class SettingsReplicator {
             String mine = local.get(key);
             String theirs = map.get(key);
             String last = agreed.get(key);
-            if (!Objects.equals(mine, last)) {
+            if (Objects.equals(mine, theirs)) {
+                agree(key, mine);  // equal here and in the cluster: agreed, whoever changed it
+            } else if (!Objects.equals(mine, last)) {
                 if (mine == null) {
                     map.delete(key);
                 } else {
