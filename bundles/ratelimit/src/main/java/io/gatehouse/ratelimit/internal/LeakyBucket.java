@@ -95,7 +95,7 @@ final class LeakyBucket {
      * Milliseconds until a request would fit the burst: the first ms for which {@code rate * ms / 1000} has drained
      * enough of the stored excess, counted from the last accounting.
      */
-    private static long retryAfter(State s, long now, long rate, long burst) {
+    static long retryAfter(State s, long now, long rate, long burst) {
         long needed = s.excess() + REQUEST - burst;
         long total = (needed * 1000 + rate - 1) / rate;
         return Math.max(1, total - elapsed(now, s.last()));

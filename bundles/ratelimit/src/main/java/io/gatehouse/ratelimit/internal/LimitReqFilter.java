@@ -1,5 +1,7 @@
 package io.gatehouse.ratelimit.internal;
 
+import io.gatehouse.api.cluster.ClusterUnavailableException;
+import io.gatehouse.api.cluster.SharedCounters;
 import io.gatehouse.api.http.Exchange;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
@@ -7,12 +9,20 @@ import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * limit_req: every zone that matches the request (and yields a key) is consulted as NGINX consults the
  * {@code limit_req} directives of a location. All zones but the last are only looked up; if none is over its burst
  * the last one looks up and accounts atomically, then the others are accounted. Any zone over its burst rejects
  * the request without accounting it anywhere. The delay is the largest of the zones' delays.
+ * <p>
+ * A zone with {@code scope = cluster} keeps its buckets in the cluster's {@link SharedCounters} (one limit for all
+ * gateways); while the cluster cannot answer, or without membership, it limits with this gateway's own buckets.
  */
 @Component(service = RequestFilter.class, property = {
     RequestFilter.NAME + "=ratelimit",
@@ -22,7 +32,16 @@ public class LimitReqFilter implements RequestFilter {
     /** Below the security filters (headers 3000, hardening 2000, access control 1500). */
     static final int RANKING = 1000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(LimitReqFilter.class);
+
     private final ZoneRegistry registry;
+
+    /** The cluster's shared state for zones with scope = cluster; absent without gatehouse-membership. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile SharedCounters counters;
+
+    private volatile boolean clusterDown;
 
     @Activate
     public LimitReqFilter(@Reference ZoneRegistry registry) {
@@ -65,25 +84,23 @@ public class LimitReqFilter implements RequestFilter {
         for (int i = 0; i < n; i++) {
             specs[i] = matched[i].spec();
             buckets[i] = matched[i].bucket(keys[i], now);
-            LeakyBucket.Outcome o = i < n - 1
-                    ? buckets[i].check(now, specs[i].rate().milliPerSecond(), specs[i].burst())
-                    : buckets[i].acquire(now, specs[i].rate().milliPerSecond(), specs[i].burst());
+            LeakyBucket.Outcome o = lookup(specs[i], buckets[i], keys[i], now, i == n - 1);
             if (o.busy()) {
                 return limited(exchange, matched[i], specs[i], buckets[i], keys[i], o, now);
             }
             if (i == n - 1) {
-                return admitted(exchange, matched, specs, buckets, n, o.excess(), now);
+                return admitted(exchange, matched, specs, buckets, keys, n, o.excess(), now);
             }
         }
         throw new AssertionError("unreachable");
     }
 
-    private Verdict admitted(Exchange exchange, Zone[] zones, ZoneSpec[] specs, LeakyBucket[] buckets, int n,
-            long lastExcess, long now) {
+    private Verdict admitted(Exchange exchange, Zone[] zones, ZoneSpec[] specs, LeakyBucket[] buckets, String[] keys,
+            int n, long lastExcess, long now) {
         long[] excess = new long[n];
         excess[n - 1] = lastExcess;
         for (int i = 0; i < n - 1; i++) {
-            excess[i] = buckets[i].commit(now, specs[i].rate().milliPerSecond());
+            excess[i] = commit(specs[i], buckets[i], keys[i], now);
         }
         long delay = 0;
         int tightest = -1;
@@ -125,6 +142,68 @@ public class LimitReqFilter implements RequestFilter {
                     .withHeader("RateLimit-Reset", String.valueOf(drainSeconds(spec, o.excess() - LeakyBucket.REQUEST)));
         }
         return v;
+    }
+
+    /**
+     * Looks the request up in the zone's bucket (and accounts it when {@code account}): the cluster's shared bucket
+     * for a zone with {@code scope = cluster} while the cluster answers, this gateway's own bucket otherwise.
+     */
+    private LeakyBucket.Outcome lookup(ZoneSpec spec, LeakyBucket bucket, String key, long now, boolean account) {
+        long rate = spec.rate().milliPerSecond();
+        SharedBuckets shared = shared(spec);
+        if (shared != null) {
+            try {
+                long clusterNow = shared.now();
+                LeakyBucket.Outcome o = account ? shared.acquire(spec.name(), key, clusterNow, rate, spec.burst())
+                        : shared.check(spec.name(), key, clusterNow, rate, spec.burst());
+                sharedAgain();
+                return o;
+            } catch (ClusterUnavailableException e) {
+                fallingBack(spec, e.getMessage());
+            }
+        }
+        return account ? bucket.acquire(now, rate, spec.burst()) : bucket.check(now, rate, spec.burst());
+    }
+
+    private long commit(ZoneSpec spec, LeakyBucket bucket, String key, long now) {
+        long rate = spec.rate().milliPerSecond();
+        SharedBuckets shared = shared(spec);
+        if (shared != null) {
+            try {
+                return shared.commit(spec.name(), key, shared.now(), rate, spec.burst());
+            } catch (ClusterUnavailableException e) {
+                fallingBack(spec, e.getMessage());
+            }
+        }
+        return bucket.commit(now, rate);
+    }
+
+    private SharedBuckets shared(ZoneSpec spec) {
+        if (!spec.cluster()) {
+            return null;
+        }
+        SharedCounters c = counters;
+        if (c == null) {
+            fallingBack(spec, "no cluster membership (install gatehouse-membership)");
+            return null;
+        }
+        return new SharedBuckets(c);
+    }
+
+    /** Said once per outage, not per request. */
+    private void fallingBack(ZoneSpec spec, String why) {
+        if (!clusterDown) {
+            clusterDown = true;
+            LOG.warn("Rate-limit zone '{}' (scope=cluster) limits on this gateway alone until the cluster answers: {}",
+                    spec.name(), why);
+        }
+    }
+
+    private void sharedAgain() {
+        if (clusterDown) {
+            clusterDown = false;
+            LOG.info("Cluster-scope rate-limit zones use the cluster's shared state again");
+        }
     }
 
     /** NGINX's delay: the excess above the delay threshold, drained at the zone's rate. */

@@ -62,6 +62,6 @@ public class ZoneComponent {
         return "paths=" + s.paths() + " methods=" + (s.methods().isEmpty() ? "*" : s.methods()) + " key=" + s.key()
                 + (s.rate() == null ? "" : " rate=" + s.rate() + " burst=" + s.burst() / LeakyBucket.REQUEST + " "
                         + s.delayText())
-                + (s.conn() > 0 ? " conn=" + s.conn() : "");
+                + (s.conn() > 0 ? " conn=" + s.conn() : "") + (s.cluster() ? " scope=cluster" : "");
     }
 }

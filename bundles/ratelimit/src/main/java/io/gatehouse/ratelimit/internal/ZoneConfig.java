@@ -45,4 +45,9 @@ public @interface ZoneConfig {
 
     @AttributeDefinition(description = "Send RateLimit-Limit / -Remaining / -Reset on responses of the zone")
     boolean headers() default true;
+
+    @AttributeDefinition(description = "local: each gateway limits on its own; cluster: the limit_req rate and burst "
+            + "hold across every gateway of the cluster (state shared through gatehouse-membership; each gateway "
+            + "falls back to its local limit while the cluster is unavailable)")
+    String scope() default "local";
 }

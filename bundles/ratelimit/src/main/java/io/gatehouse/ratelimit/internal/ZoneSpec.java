@@ -15,9 +15,10 @@ import java.util.regex.Pattern;
  *
  * @param burst the burst in milli-requests (NGINX's unit)
  * @param delay excess in milli-requests served without delay; {@link Long#MAX_VALUE} for nodelay
+ * @param cluster limit_req state shared by every gateway of the cluster (scope = cluster)
  */
 record ZoneSpec(String name, List<PathPattern> paths, Set<String> methods, KeySpec key, Rate rate, long burst,
-        long delay, int conn, int maxKeys, int status, boolean headers) {
+        long delay, int conn, int maxKeys, int status, boolean headers, boolean cluster) {
 
     static final String FACTORY_PID = "io.gatehouse.ratelimit.zone";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -80,9 +81,14 @@ record ZoneSpec(String name, List<PathPattern> paths, Set<String> methods, KeySp
             if (c.status() < 400 || c.status() > 599) {
                 throw new IllegalArgumentException("status " + c.status() + " must be 400-599");
             }
+            String scope = c.scope() == null ? "local" : c.scope().trim();
+            if (!scope.equals("local") && !scope.equals("cluster")) {
+                throw new IllegalArgumentException("scope '" + c.scope() + "' must be local or cluster");
+            }
             long delay = c.nodelay() ? Long.MAX_VALUE : c.delay() * LeakyBucket.REQUEST;
             return new ZoneSpec(name, List.copyOf(paths), Set.copyOf(methods), key, rate,
-                    c.burst() * LeakyBucket.REQUEST, delay, c.conn(), c.max_keys(), c.status(), c.headers());
+                    c.burst() * LeakyBucket.REQUEST, delay, c.conn(), c.max_keys(), c.status(), c.headers(),
+                    scope.equals("cluster"));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("rate-limit zone '" + name + "': " + e.getMessage(), e);
         }
