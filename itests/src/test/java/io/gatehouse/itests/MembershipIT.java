@@ -15,7 +15,13 @@ import io.gatehouse.api.balancer.BackendState;
 import io.gatehouse.api.balancer.LoadBalancer;
 import io.gatehouse.api.cluster.ClusterMember;
 import io.gatehouse.api.cluster.ClusterMembership;
+import io.gatehouse.api.http.RequestFilter;
+import io.gatehouse.itests.cluster.FixedExchange;
 import io.gatehouse.itests.cluster.RemoteAppMember;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import io.gatehouse.membership.internal.MemberSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -89,7 +95,8 @@ public class MembershipIT {
         int app2 = GatehouseOptions.freePort();
         String members = Stream.of(gateway, app1, app2).map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
         String classpath = String.join(File.pathSeparator, location(RemoteAppMember.class), location(Hazelcast.class),
-                location(MemberSettings.class), location(ClusterMember.class));
+                location(MemberSettings.class), location(ClusterMember.class), location(io.gatehouse.ratelimit.internal.LimitReqFilter.class),
+                location(com.codahale.metrics.Counter.class), location(org.slf4j.Logger.class));
         String cfg = "etc/" + PID + ".cfg";
         return GatehouseOptions.gatehouse(
                 features(GatehouseOptions.featuresRepository(), "gatehouse-membership"),
@@ -103,6 +110,8 @@ public class MembershipIT {
                 GatehouseOptions.port("app1.http", GatehouseOptions.freePort()),
                 GatehouseOptions.port("app2.cluster", app2),
                 GatehouseOptions.port("app2.http", GatehouseOptions.freePort()),
+                GatehouseOptions.port("gateway2.cluster", GatehouseOptions.freePort()),
+                GatehouseOptions.port("gateway2.http", GatehouseOptions.freePort()),
                 systemProperty("gatehouse.itest.cluster.name").value("itest-" + gateway),
                 systemProperty("gatehouse.itest.cluster.members").value(members),
                 systemProperty("gatehouse.itest.member.classpath").value(classpath),
@@ -164,6 +173,72 @@ public class MembershipIT {
 
     private static BackendState state(LoadBalancer balancer, String id) {
         return balancer.backends().stream().filter(b -> b.id().equals(id)).map(Backend::state).findFirst().orElse(null);
+    }
+
+    @Test
+    public void twoGatewaysShareAClusterWideLoginLimit() throws Exception {
+        if (features.getFeature("gatehouse-ratelimit") == null) {
+            System.out.println("no gatehouse-ratelimit feature in this build: shared limits not exercised");
+            return;
+        }
+        if (!features.isInstalled(features.getFeature("gatehouse-ratelimit"))) {
+            features.installFeature("gatehouse-ratelimit");
+        }
+        String zoneName = "shared-login";
+        String path = "/api/auth/login";
+        org.osgi.service.cm.Configuration zone = configAdmin.getFactoryConfiguration("io.gatehouse.ratelimit.zone",
+                zoneName, "?");
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("paths", path);
+        properties.put("methods", "POST");
+        properties.put("rate", "5r/m");
+        properties.put("burst", 4);
+        properties.put("nodelay", true);
+        properties.put("scope", "cluster");
+        zone.update(properties);
+        RequestFilter limiter = service(RequestFilter.class, "(" + RequestFilter.NAME + "=ratelimit)");
+        // the zone is live once the filter answers with its headers (probed with another client's budget)
+        await(() -> {
+            FixedExchange probe = new FixedExchange("POST", path, "10.9.9.9");
+            limiter.filter(probe);
+            return probe.responseHeaders().containsKey("RateLimit-Limit");
+        }, "the shared-login zone to be active", () -> "no RateLimit headers");
+
+        int http = GatehouseOptions.port("gateway2.http");
+        Process gateway2 = start("gateway2", "io.gatehouse.ratelimit.internal.RemoteGateway",
+                String.valueOf(GatehouseOptions.port("gateway2.cluster")), String.valueOf(http), zoneName, path);
+        await(() -> membership.members().stream().filter(m -> m.role() == ClusterMember.Role.GATEWAY).count() == 2,
+                "the second gateway to join", () -> "members: " + membership.members());
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI remote = URI.create("http://127.0.0.1:" + http + path);
+        await(() -> gateway2.isAlive() && reachable(client, URI.create("http://127.0.0.1:" + http + "/ready")),
+                "the second gateway to serve", () -> "alive: " + gateway2.isAlive());
+
+        int admitted = 0;
+        for (int i = 0; i < 5; i++) {
+            if (!limiter.filter(new FixedExchange("POST", path, "10.0.0.7")).isRejection()) {
+                admitted++;
+            }
+            HttpResponse<Void> response = client.send(HttpRequest.newBuilder(remote)
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() == 200) {
+                admitted++;
+            } else {
+                assertEquals(429, response.statusCode());
+            }
+        }
+        assertEquals("a login limit of 5/min shared by two gateways admits 5 in total, not 10", 5, admitted);
+    }
+
+    private static boolean reachable(HttpClient client, URI uri) {
+        try {
+            client.send(HttpRequest.newBuilder(uri).GET().timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test
@@ -249,12 +324,19 @@ public class MembershipIT {
     }
 
     private Process startAppMember(String name) throws Exception {
+        return start(name, "io.gatehouse.itests.cluster.RemoteAppMember",
+                String.valueOf(GatehouseOptions.port(name + ".cluster")), String.valueOf(GatehouseOptions.port(name + ".http")));
+    }
+
+    /** Starts another "machine": a JVM running {@code mainClass} with the cluster name and members first. */
+    private Process start(String name, String mainClass, String... args) throws Exception {
         Path logs = Path.of(System.getProperty("gatehouse.itest.member.logs"));
         Files.createDirectories(logs);
-        ProcessBuilder builder = new ProcessBuilder(System.getProperty("gatehouse.itest.member.java"), "-Xmx128m",
-                "-cp", System.getProperty("gatehouse.itest.member.classpath"), "io.gatehouse.itests.cluster.RemoteAppMember",
-                System.getProperty("gatehouse.itest.cluster.name"), System.getProperty("gatehouse.itest.cluster.members"),
-                String.valueOf(GatehouseOptions.port(name + ".cluster")), String.valueOf(GatehouseOptions.port(name + ".http")));
+        List<String> command = new ArrayList<>(List.of(System.getProperty("gatehouse.itest.member.java"), "-Xmx128m",
+                "-cp", System.getProperty("gatehouse.itest.member.classpath"), mainClass,
+                System.getProperty("gatehouse.itest.cluster.name"), System.getProperty("gatehouse.itest.cluster.members")));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.redirectErrorStream(true).redirectOutput(logs.resolve(name + ".log").toFile());
         Process process = builder.start();
         processes.add(process);
@@ -289,8 +371,13 @@ public class MembershipIT {
         return service(HazelcastInstance.class);
     }
 
-    private <T> T service(Class<T> type) throws InterruptedException {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, type, null);
+    private <T> T service(Class<T> type) throws Exception {
+        return service(type, null);
+    }
+
+    private <T> T service(Class<T> type, String filter) throws Exception {
+        ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
+                : new ServiceTracker<>(context, context.createFilter("(&(objectClass=" + type.getName() + ")" + filter + ")"), null);
         tracker.open();
         T service = tracker.waitForService(WAIT.toMillis());
         if (service == null) {
