@@ -89,6 +89,8 @@ final class KarafProcess implements AutoCloseable {
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
         pb.environment().put("JAVA_MAX_MEM", "512M");
         process = pb.start();
+        // a test JVM that exits without reaching close() must not leave the container running
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + name));
     }
 
     String baseUrl() {
@@ -136,19 +138,26 @@ final class KarafProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the container: bin/karaf runs the JVM as its child, so the whole process tree is ended. */
     @Override
     public void close() {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        List<ProcessHandle> tree = new java.util.ArrayList<>(process.toHandle().descendants().toList());
+        tree.add(process.toHandle());
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        for (ProcessHandle p : tree) {
+            try {
+                long left = Math.max(1, deadline - System.nanoTime());
+                p.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
