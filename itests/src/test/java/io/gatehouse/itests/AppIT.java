@@ -46,7 +46,6 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.sql.DataSource;
-import org.junit.Assume;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -453,10 +452,7 @@ public class AppIT {
         }
     }
 
-    /**
-     * Whether the audit bundle's security_events table exists. Until the audit feature is part of the app role, the
-     * security-event checks cannot run: the tests then end as skipped (assumption) after all their other checks.
-     */
+    /** Whether the audit bundle's security_events table exists. */
     private boolean auditInstalled() {
         try {
             return query("SELECT to_regclass(?) IS NOT NULL", "security_events");
@@ -472,8 +468,15 @@ public class AppIT {
         }
     }
 
+    /**
+     * The security-event checks need the audit feature's security_events table. While gatehouse-audit is not yet part
+     * of the platform they cannot run, and this says so in the test output (a JUnit assumption would not help: Pax
+     * Exam reports a failed assumption as a pass).
+     */
     private void securityEventsWereChecked() {
-        Assume.assumeTrue("security_events not checked: the audit feature is not installed", auditInstalled());
+        if (!auditInstalled()) {
+            System.err.println("AppIT: security events NOT checked: security_events does not exist (no gatehouse-audit)");
+        }
     }
 
     /** Security events of {@code type} (for {@code subject} when given) stored by the audit bundle; 0 without it. */
