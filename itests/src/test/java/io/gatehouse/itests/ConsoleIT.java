@@ -5,6 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,10 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,16 +46,26 @@ public class ConsoleIT {
     private static final String VIEWER_PASSWORD = UUID.randomUUID().toString();
     private static final String PAGE = "/system/console/gatehouse";
 
+    private static final String ZONE_PID_FILE = "io.gatehouse.ratelimit.zone-consoleit.cfg";
+
     private static GatehouseDistribution karaf;
     private static ChromeDriver browser;
+    private static final List<HttpServer> BACKENDS = new ArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeClass
     public static void startDistribution() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            BACKENDS.add(backend());
+        }
         karaf = GatehouseDistribution.unpack("console-it")
                 .user(ADMIN, ADMIN_PASSWORD, "admingroup")
                 .user(VIEWER, VIEWER_PASSWORD, "viewergroup")
-                .bootFeatures("gatehouse-console", "gatehouse-app")
+                .file("io.gatehouse.balancer.cfg", "strategy = least-conn\nbackends = "
+                        + BACKENDS.stream().map(b -> backendId(b) + " max_fails=0").collect(Collectors.joining(", "))
+                        + "\nhealth.enabled = true\nhealth.path = /health\nhealth.interval = 1s\n")
+                .file(ZONE_PID_FILE, "name = consoleit\nrate = 10r/s\nburst = 20\n")
+                .bootFeatures("gatehouse-gateway", "gatehouse-console", "gatehouse-app")
                 .start();
         karaf.await(PAGE, ADMIN, ADMIN_PASSWORD, 200, Duration.ofSeconds(180));
         browser = HeadlessChromium.start();
@@ -65,6 +79,46 @@ public class ConsoleIT {
         if (karaf != null) {
             karaf.close();
         }
+        BACKENDS.forEach(b -> b.stop(0));
+    }
+
+    /** A real HTTP backend on a free loopback port: answers every path, /health included, with 200. */
+    private static HttpServer backend() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/", exchange -> {
+            byte[] body = ("backend " + exchange.getLocalAddress().getPort() + "\n").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        return server;
+    }
+
+    private static String backendId(HttpServer server) {
+        return "127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private static String shell(String command) throws Exception {
+        return karaf.shell(ADMIN, ADMIN_PASSWORD, command);
+    }
+
+    /** Waits until the page, kept live by its script, shows {@code expected} in an element. */
+    private static void awaitText(WebDriver driver, By element, String expected) {
+        new WebDriverWait(driver, Duration.ofSeconds(30))
+                .withMessage(() -> element + " never showed '" + expected + "': "
+                        + driver.findElement(element).getText())
+                .until(d -> d.findElement(element).getText().contains(expected));
+    }
+
+    private static By backendCell(String id, String cell) {
+        return By.cssSelector("#gh-backend-table tr[data-backend='" + id + "'] td." + cell);
+    }
+
+    private static String pageMessage(WebDriver driver) {
+        return driver.findElement(By.id("gh-message")).getText();
     }
 
     private static String withCredentials(String user, String password, String path) {
@@ -126,6 +180,117 @@ public class ConsoleIT {
             assertEquals("canvas", browser.findElement(By.id(chart)).getTagName());
         }
         awaitLiveData(browser);
+    }
+
+    @Test
+    public void adminSeesEveryBackendSwapsTheStrategyAndDrainsABackend() throws Exception {
+        openAs(browser, ADMIN, ADMIN_PASSWORD);
+        for (HttpServer b : BACKENDS) {
+            awaitText(browser, backendCell(backendId(b), "id"), backendId(b));
+        }
+        String current = shell("balancer:strategy").trim();
+        String other = current.contains("round-robin") ? "least-conn" : "round-robin";
+
+        WebElement input = browser.findElement(By.id("gh-strategy-input"));
+        input.clear();
+        input.sendKeys(other);
+        browser.findElement(By.id("gh-strategy-apply")).click();
+        awaitText(browser, By.id("gh-message"), "Strategy is now " + other);
+        assertTrue(shell("balancer:strategy"), shell("balancer:strategy").contains(other));
+        awaitText(browser, By.id("gh-strategy-current"), other);
+
+        String drained = backendId(BACKENDS.get(1));
+        browser.findElement(By.cssSelector("#gh-backend-table tr[data-backend='" + drained + "'] button.gh-drain"))
+                .click();
+        awaitText(browser, By.id("gh-message"), "Backend " + drained + " is draining");
+        awaitText(browser, backendCell(drained, "state"), "DRAINING");
+        String backends = shell("balancer:backends");
+        assertTrue(backends, backends.lines().anyMatch(l -> l.contains(drained) && l.contains("DRAINING")));
+
+        browser.findElement(By.cssSelector("#gh-backend-table tr[data-backend='" + drained + "'] button.gh-enable"))
+                .click();
+        awaitText(browser, By.id("gh-message"), "Backend " + drained + " is enabled again");
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> !d.findElement(backendCell(drained, "state")).getText().contains("DRAINING"));
+    }
+
+    @Test
+    public void badInputToEveryFormGetsAClearMessageAndChangesNothing() throws Exception {
+        openAs(browser, ADMIN, ADMIN_PASSWORD);
+        String strategy = shell("balancer:strategy").trim();
+        String statesBefore = states();
+
+        WebElement input = browser.findElement(By.id("gh-strategy-input"));
+        input.clear();
+        input.sendKeys("fastest");
+        browser.findElement(By.id("gh-strategy-apply")).click();
+        awaitText(browser, By.id("gh-message"), "Unknown strategy 'fastest'");
+        assertEquals(strategy, shell("balancer:strategy").trim());
+
+        WebElement id = browser.findElement(By.id("gh-backend-id"));
+        id.sendKeys("10.9.9.9:1");
+        browser.findElement(By.cssSelector("#gh-backend-form button[value='drain']")).click();
+        awaitText(browser, By.id("gh-message"), "No backend '10.9.9.9:1'");
+        assertTrue(pageMessage(browser), pageMessage(browser).contains(backendId(BACKENDS.get(0))));
+        assertEquals(statesBefore, states());
+
+        WebElement rate = browser.findElement(By.cssSelector("#gh-zone-table tr[data-zone='consoleit'] input[name='p.rate']"));
+        rate.clear();
+        rate.sendKeys("fast");
+        browser.findElement(By.cssSelector("#gh-zone-table tr[data-zone='consoleit'] button")).click();
+        awaitText(browser, By.id("gh-message"), "rate must be a positive number of requests");
+        assertTrue(pageMessage(browser), pageMessage(browser).contains("'fast'"));
+        assertTrue(pageMessage(browser), pageMessage(browser).contains("Zone consoleit is unchanged"));
+        assertEquals("10r/s", browser.findElement(
+                By.cssSelector("#gh-zone-table tr[data-zone='consoleit'] input[name='p.rate']")).getAttribute("value"));
+        String config = shell("config:property-get --pid " + zonePid() + " rate");
+        assertTrue(config, config.contains("10r/s"));
+
+        if (browser.findElements(By.id("gh-scale-count")).isEmpty()) {
+            // no supervisor in this container: the section says so, and the action is refused without one
+            assertTrue(browser.findElement(By.id("gh-instances")).getText().contains("supervisor service is not running"));
+            HttpResponse<String> r = post(ADMIN, ADMIN_PASSWORD,
+                    Map.of("action", "scale", "count", "-1", "csrf", csrfToken(ADMIN, ADMIN_PASSWORD)));
+            assertEquals(503, r.statusCode());
+            assertTrue(r.body(), message(r.body()).contains("supervisor is not running"));
+        } else {
+            WebElement count = browser.findElement(By.id("gh-scale-count"));
+            count.clear();
+            count.sendKeys("-1");
+            browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+            awaitText(browser, By.id("gh-message"), "Instance count must be from 0 to");
+            assertTrue(pageMessage(browser), pageMessage(browser).contains("was -1"));
+        }
+        assertEquals(statesBefore, states());
+    }
+
+    @Test
+    public void aZoneIsEditedThroughConfigurationAdmin() throws Exception {
+        openAs(browser, ADMIN, ADMIN_PASSWORD);
+        WebElement burst = browser.findElement(By.cssSelector("#gh-zone-table tr[data-zone='consoleit'] input[name='p.burst']"));
+        burst.clear();
+        burst.sendKeys("25");
+        browser.findElement(By.cssSelector("#gh-zone-table tr[data-zone='consoleit'] button")).click();
+        awaitText(browser, By.id("gh-message"), "Zone consoleit updated");
+        String config = shell("config:property-get --pid " + zonePid() + " burst");
+        assertTrue(config, config.contains("25"));
+    }
+
+    private static String zonePid() throws Exception {
+        for (String line : shell("config:list '(service.factoryPid=io.gatehouse.ratelimit.zone)'").split("\n")) {
+            if (line.trim().startsWith("Pid:")) {
+                return line.substring(line.indexOf(':') + 1).trim();
+            }
+        }
+        throw new AssertionError("no zone configuration");
+    }
+
+    /** Every backend with its state, as {@code balancer:backends} lists them. */
+    private static String states() throws Exception {
+        return shell("balancer:backends").lines().filter(l -> l.contains("127.0.0.1:"))
+                .map(l -> l.split("\\|"))
+                .map(cols -> cols[0].trim() + "=" + cols[1].trim())
+                .sorted().collect(Collectors.joining(", "));
     }
 
     @Test

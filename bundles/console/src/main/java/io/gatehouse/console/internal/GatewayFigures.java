@@ -6,8 +6,9 @@ import com.codahale.metrics.Snapshot;
 final class GatewayFigures {
 
     static final String REQUESTS = "gatehouse.gateway.requests";
-    static final String ERRORS = "gatehouse.gateway.errors";
-    static final String LATENCY = "gatehouse.gateway.request.duration";
+    static final String LATENCY = "gatehouse.gateway.latency";
+    static final String STATUS = "status";
+    static final String SERVER_ERRORS = "5xx";
 
     private GatewayFigures() {
     }
@@ -22,8 +23,9 @@ final class GatewayFigures {
         return present[0] ? metrics.count(REQUESTS, null, null) : -1;
     }
 
+    /** Responses with a 5xx status, whether the backend or the gateway produced them. */
     static long errors(MetricLookup metrics) {
-        return metrics == null ? 0 : metrics.count(ERRORS, null, null);
+        return metrics == null ? 0 : metrics.count(REQUESTS, STATUS, SERVER_ERRORS);
     }
 
     static double[] latencyMillis(MetricLookup metrics) {

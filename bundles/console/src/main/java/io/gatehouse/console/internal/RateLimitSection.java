@@ -151,10 +151,15 @@ final class RateLimitSection {
         return zones;
     }
 
+    /** The zone's name as the limiter uses it: its {@code name}, else the configuration's name (zone-api.cfg: api). */
     static String zoneName(Configuration c) {
         Dictionary<String, Object> p = c.getProperties();
         Object name = p == null ? null : p.get("name");
-        return name == null ? c.getPid() : name.toString();
+        if (name != null && !name.toString().isBlank()) {
+            return name.toString();
+        }
+        String pid = c.getPid();
+        return pid.substring(pid.indexOf('~') + 1);
     }
 
     /** The zone's own settings: everything but Config Admin's and File Install's bookkeeping. */
