@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
+import javax.sql.DataSource;
 import javax.servlet.ServletException;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
@@ -78,6 +79,11 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile SessionFactory sessionFactory;
 
+    /** The Gatehouse database (pax-jdbc-config, etc/org.ops4j.datasource-gatehouse.cfg), for security events. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, target = "(osgi.jndi.service.name=jdbc/gatehouse)")
+    private volatile DataSource dataSource;
+
     private final transient CsrfTokens csrf = new CsrfTokens();
     private final transient LiveSampler sampler = new LiveSampler(() -> balancer, () -> registry);
     private final transient ShellRunner shell = new ShellRunner(() -> sessionFactory);
@@ -85,7 +91,8 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
     private final transient RateLimitSection rateLimits =
             new RateLimitSection(() -> configAdmin, () -> registry, new ZoneValidator());
     private final transient InstancesSection instances = new InstancesSection(() -> registry, shell);
-    private final transient AuditSection audit = new AuditSection(shell);
+    private final transient AuditSection audit =
+            new AuditSection(shell, new SecurityEventsTable(() -> dataSource));
     private final transient ConsoleAudit consoleAudit = new ConsoleAudit(() -> auditLog);
     private transient ScheduledExecutorService timer;
 
