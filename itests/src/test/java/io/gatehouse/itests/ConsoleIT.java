@@ -28,6 +28,7 @@ import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -64,7 +65,7 @@ public class ConsoleIT {
                 .file("io.gatehouse.balancer.cfg", "strategy = least-conn\nbackends = "
                         + BACKENDS.stream().map(b -> backendId(b) + " max_fails=0").collect(Collectors.joining(", "))
                         + "\nhealth.enabled = true\nhealth.path = /health\nhealth.interval = 1s\n")
-                .file(ZONE_PID_FILE, "name = consoleit\nrate = 10r/s\nburst = 20\n")
+                .file(ZONE_PID_FILE, "name = consoleit\npaths = /consoleit-zone/**\nrate = 10r/s\nburst = 20\n")
                 .bootFeatures("gatehouse-gateway", "gatehouse-console", "gatehouse-app")
                 .start();
         karaf.await(PAGE, ADMIN, ADMIN_PASSWORD, 200, Duration.ofSeconds(180));
@@ -108,8 +109,8 @@ public class ConsoleIT {
     /** Waits until the page, kept live by its script, shows {@code expected} in an element. */
     private static void awaitText(WebDriver driver, By element, String expected) {
         new WebDriverWait(driver, Duration.ofSeconds(30))
-                .withMessage(() -> element + " never showed '" + expected + "': "
-                        + driver.findElement(element).getText())
+                .ignoring(StaleElementReferenceException.class)
+                .withMessage(() -> element + " never showed '" + expected + "'")
                 .until(d -> d.findElement(element).getText().contains(expected));
     }
 
@@ -127,13 +128,13 @@ public class ConsoleIT {
 
     private static void openAs(WebDriver driver, String user, String password) {
         driver.get(withCredentials(user, password, PAGE));
-        new WebDriverWait(driver, Duration.ofSeconds(30))
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .until(d -> !d.findElements(By.id("gh-console")).isEmpty());
     }
 
     /** Waits until the page's script has applied a live sample: proves the JS runs under the page's CSP. */
     private static void awaitLiveData(WebDriver driver) {
-        new WebDriverWait(driver, Duration.ofSeconds(30))
+        new WebDriverWait(driver, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .withMessage(() -> "live data never arrived: " + driver.findElement(By.id("gh-updated")).getText())
                 .until(d -> d.findElement(By.id("gh-updated")).getText().matches(".*\\d{1,2}:\\d{2}:\\d{2}.*"));
     }
@@ -210,7 +211,7 @@ public class ConsoleIT {
         browser.findElement(By.cssSelector("#gh-backend-table tr[data-backend='" + drained + "'] button.gh-enable"))
                 .click();
         awaitText(browser, By.id("gh-message"), "Backend " + drained + " is enabled again");
-        new WebDriverWait(browser, Duration.ofSeconds(30))
+        new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .until(d -> !d.findElement(backendCell(drained, "state")).getText().contains("DRAINING"));
     }
 
@@ -276,13 +277,14 @@ public class ConsoleIT {
         assertTrue(config, config.contains("25"));
     }
 
+    /** The configuration id of the test's zone (zone-consoleit.cfg), as Config Admin lists it. */
     private static String zonePid() throws Exception {
         for (String line : shell("config:list '(service.factoryPid=io.gatehouse.ratelimit.zone)'").split("\n")) {
-            if (line.trim().startsWith("Pid:")) {
+            if (line.trim().startsWith("Pid:") && line.contains("consoleit")) {
                 return line.substring(line.indexOf(':') + 1).trim();
             }
         }
-        throw new AssertionError("no zone configuration");
+        throw new AssertionError("no zone configuration named consoleit");
     }
 
     /** Every backend with its state, as {@code balancer:backends} lists them. */
