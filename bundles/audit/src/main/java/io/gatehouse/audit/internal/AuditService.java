@@ -112,7 +112,7 @@ public class AuditService implements AuditLog, SecurityEvents, AuditStatus {
     }
 
     @Deactivate
-    void deactivate() throws Exception {
+    public void deactivate() throws Exception {
         GAUGES.forEach(metrics::remove);
         drainer.stop(30_000);
         spool.close();

@@ -22,7 +22,8 @@ import java.util.UUID;
 public final class AuditStore {
 
     private static final String LOCK_HEAD = "SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE";
-    private static final String EXISTING = "SELECT event_id::text FROM audit_log WHERE event_id = ANY (?::uuid[])";
+    private static final String EXISTING = "SELECT a.event_id::text FROM unnest(?::uuid[]) AS x(id) "
+            + "JOIN audit_log a ON a.event_id = x.id";
     private static final String INSERT_AUDIT = "INSERT INTO audit_log (seq, event_id, time, actor, action, target, "
             + "outcome, client_address, request_id, hash) "
             + "SELECT s, e::uuid, timestamptz 'epoch' + m * interval '1 microsecond', a, ac, t, o, c, r, h "
@@ -55,7 +56,15 @@ public final class AuditStore {
         boolean autoCommit = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            int a = audit.isEmpty() ? 0 : storeAudit(c, audit);
+            int a;
+            try {
+                // the usual case: none of these events is stored yet
+                a = audit.isEmpty() ? 0 : storeAudit(c, audit, false);
+            } catch (Replayed replayed) {
+                // a replay after a crash between commit and checkpoint: skip what is stored, chain the rest
+                c.rollback();
+                a = storeAudit(c, audit, true);
+            }
             int s = security.isEmpty() ? 0 : storeSecurity(c, new ArrayList<>(security.values()));
             c.commit();
             return new Stored(a, s);
@@ -75,7 +84,14 @@ public final class AuditStore {
         }
     }
 
-    private static int storeAudit(Connection c, Map<UUID, AuditEvent> audit) throws SQLException {
+    /** Some events of the batch were stored before: the insert would leave a gap in the chain. */
+    private static final class Replayed extends SQLException {
+        Replayed(int inserted, int n) {
+            super("audit batch inserted " + inserted + " of " + n + " rows", "23505");
+        }
+    }
+
+    private static int storeAudit(Connection c, Map<UUID, AuditEvent> audit, boolean skipStored) throws SQLException {
         long seq;
         String hash;
         try (PreparedStatement ps = c.prepareStatement(LOCK_HEAD); ResultSet rs = ps.executeQuery()) {
@@ -86,11 +102,13 @@ public final class AuditStore {
             hash = rs.getString(2);
         }
         Set<String> existing = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(EXISTING)) {
-            ps.setArray(1, c.createArrayOf("text", audit.keySet().stream().map(UUID::toString).toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    existing.add(rs.getString(1));
+        if (skipStored) {
+            try (PreparedStatement ps = c.prepareStatement(EXISTING)) {
+                ps.setArray(1, c.createArrayOf("text", audit.keySet().stream().map(UUID::toString).toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        existing.add(rs.getString(1));
+                    }
                 }
             }
         }
@@ -127,8 +145,8 @@ public final class AuditStore {
             }
             int inserted = ps.executeUpdate();
             if (inserted != n) {
-                // a gap in the chain would follow: refuse the whole batch
-                throw new SQLException("audit batch inserted " + inserted + " of " + n + " rows; rolled back", "40001");
+                // a gap in the chain would follow: never commit this
+                throw new Replayed(inserted, n);
             }
         }
         try (PreparedStatement ps = c.prepareStatement(UPDATE_HEAD)) {
