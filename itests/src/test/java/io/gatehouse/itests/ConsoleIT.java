@@ -400,5 +400,18 @@ public class ConsoleIT {
         Function<String, Boolean> has = name -> !metrics.named(name).isEmpty();
         assertTrue(r.body(), has.apply("gatehouse_process_memory_heap_used_bytes"));
         assertNotNull(metrics.types().get("gatehouse_process_uptime_seconds"));
+        // the gateway's monitoring points present in this container: per-backend and per-zone series
+        for (HttpServer b : BACKENDS) {
+            for (String series : List.of("gatehouse_backend_requests_total", "gatehouse_backend_failures_total",
+                    "gatehouse_backend_latency_count", "gatehouse_backend_active")) {
+                assertTrue(series + " for " + backendId(b), metrics.named(series).stream()
+                        .anyMatch(sample -> backendId(b).equals(sample.labels().get("backend"))));
+            }
+        }
+        assertEquals("summary", metrics.types().get("gatehouse_backend_latency"));
+        for (String series : List.of("gatehouse_ratelimit_hits_total", "gatehouse_ratelimit_passed_total")) {
+            assertTrue(series + " for zone consoleit", metrics.named(series).stream()
+                    .anyMatch(sample -> "consoleit".equals(sample.labels().get("zone"))));
+        }
     }
 }
