@@ -79,6 +79,12 @@ public class PlatformScriptIT {
             PlatformScript.Result features = platform.run(60, "exec", "feature:list -i");
             assertEquals(features.toString(), 0, features.exitCode);
             assertTrue(features.output, features.output.contains("gatehouse-metrics"));
+            // the gateway's supervisor adopted the app containers ./platform started
+            PlatformScript.Result instances = platform.run(60, "exec", "cluster:instances");
+            assertEquals(instances.toString(), 0, instances.exitCode);
+            for (String app : List.of("app-1", "app-2")) {
+                assertTrue(instances.output, Pattern.compile("(?m)^" + app + " +\\| running ").matcher(instances.output).find());
+            }
             PlatformScript.Result unknown = platform.run(60, "exec", "nosuch:command");
             assertNotEquals(unknown.toString(), 0, unknown.exitCode);
             assertTrue(unknown.output, unknown.output.contains("Command not found"));

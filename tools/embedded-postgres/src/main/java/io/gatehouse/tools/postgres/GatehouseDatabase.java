@@ -59,7 +59,11 @@ public final class GatehouseDatabase implements AutoCloseable {
                 .setPort(port)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("listen_addresses", "127.0.0.1")
-                .setServerConfig("max_connections", "200");
+                .setServerConfig("max_connections", "200")
+                // the launcher starts postgres with -F (fsync off); a later -c wins: every commit reaches the disk
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
         if (!fresh) {
             builder.setConnectConfig("password", superPassword);
         }

@@ -24,6 +24,10 @@ class GatehouseDatabaseTest {
         int port = ThrowawayPostgres.freePort();
         try (GatehouseDatabase db = GatehouseDatabase.start(dir.resolve("data"), port, dir.resolve("secrets"))) {
             try (Connection c = db.connect()) {
+                try (ResultSet rs = c.createStatement().executeQuery("SHOW fsync")) {
+                    rs.next();
+                    assertEquals("on", rs.getString(1), "commits must be durable");
+                }
                 c.createStatement().execute("CREATE TABLE kept (v text)");
                 c.createStatement().execute("INSERT INTO kept VALUES ('survives')");
             }
