@@ -65,10 +65,7 @@ public class GatewayListener {
 
     private GatewayServer start(ListenerConfig config) throws Exception {
         TlsMaterial tls = TlsMaterial.load(config, etc);
-        GatewayServer server = new GatewayServer(config, tls, chain, () -> balancer, metrics);
-        server.certificates.loader(() -> reloadTls(config));
-        server.start();
-        return server;
+        return GatewayServer.start(config, tls, chain, () -> balancer, metrics, this::reloadTls);
     }
 
     private TlsMaterial reloadTls(ListenerConfig config) {
@@ -103,10 +100,7 @@ public class GatewayListener {
         }
         previous.stop();
         try {
-            GatewayServer next = new GatewayServer(config, tls, chain, () -> balancer, metrics);
-            next.certificates.loader(() -> reloadTls(config));
-            next.start();
-            running = next;
+            running = GatewayServer.start(config, tls, chain, () -> balancer, metrics, this::reloadTls);
             properties = new HashMap<>(newProperties);
         } catch (Exception e) {
             LOG.error("Listener configuration {} could not start ({}); restoring the previous configuration", PID, e.getMessage(), e);

@@ -33,7 +33,29 @@ final class GatewayServer {
     private final ServerConnector http;
     final CertificateWatcher certificates;
 
-    GatewayServer(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
+    /**
+     * Builds and starts a server. STACK.md trap 2: Jetty finds the ALPN processor (when the connection factory is
+     * built) and the HPACK pre-encoder (when PreEncodedHttpField initialises) with ServiceLoader through the thread
+     * context class loader; this bundle embeds both with their META-INF/services, so it is the TCCL meanwhile.
+     */
+    static GatewayServer start(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
+            GatewayMetrics metrics, java.util.function.Function<ListenerConfig, TlsMaterial> reload) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        ClassLoader bundle = GatewayServer.class.getClassLoader();
+        try {
+            thread.setContextClassLoader(bundle);
+            Class.forName("org.eclipse.jetty.http.PreEncodedHttpField", true, bundle);
+            GatewayServer server = new GatewayServer(config, tls, chain, balancer, metrics);
+            server.certificates.loader(() -> reload.apply(config));
+            server.start();
+            return server;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private GatewayServer(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
             GatewayMetrics metrics) {
         this.config = config;
         TrustedProxies trusted = ConfigLists.trustedProxies(config);
@@ -121,23 +143,13 @@ final class GatewayServer {
         certificates = new CertificateWatcher(ssl, tls, config.tls_watch_interval_seconds());
     }
 
-    void start() throws Exception {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        ClassLoader bundle = GatewayServer.class.getClassLoader();
+    private void start() throws Exception {
         try {
-            // STACK.md trap 2: Jetty finds the ALPN processor and the HPACK pre-encoder with ServiceLoader through the
-            // thread context class loader; this bundle embeds both and their META-INF/services, so make it the TCCL
-            // while the static pre-encoder table initialises and the connectors start.
-            thread.setContextClassLoader(bundle);
-            Class.forName("org.eclipse.jetty.http.PreEncodedHttpField", true, bundle);
             client.start();
             server.start();
         } catch (Exception e) {
-            stopQuietly();
+            stop();
             throw e;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
         LOG.info("Gatehouse listener on https://{}:{} (h2, http/1.1){}, certificate from {}", config.host(),
                 https.getLocalPort(), http == null ? "" : ", http://" + config.host() + ":" + http.getLocalPort()
@@ -164,20 +176,6 @@ final class GatewayServer {
             client.stop();
         } catch (Exception e) {
             LOG.warn("Upstream client did not stop cleanly", e);
-        }
-    }
-
-    private void stopQuietly() {
-        certificates.close();
-        try {
-            server.stop();
-        } catch (Exception ignored) {
-            // already failing to start: the start failure is what gets reported
-        }
-        try {
-            client.stop();
-        } catch (Exception ignored) {
-            // same
         }
     }
 }

@@ -92,7 +92,7 @@ final class StaticRoutes {
     }
 
     String cacheControl(String path) {
-        Path p = Path.of(path);
+        Path p = Path.of(path.endsWith("/") ? path + "index.html" : path); // a directory serves its welcome file
         for (CachePolicy policy : cachePolicies) {
             if (policy.matcher().matches(p) || "*".equals(policy.glob())) {
                 return policy.value();

@@ -72,8 +72,7 @@ class GatewayServerTest {
                 "trusted_proxies", new String[] {"10.0.0.0/8"},
                 "tls_watch_interval_seconds", 0));
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
-        server = new GatewayServer(config, tls, chain, () -> balancer, new GatewayMetrics(registry));
-        server.start();
+        server = GatewayServer.start(config, tls, chain, () -> balancer, new GatewayMetrics(registry), c -> null);
         trust = trusting(tls.keyStore());
         h1 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
@@ -253,7 +252,7 @@ class GatewayServerTest {
             many.append("X-H").append(i).append(": v\r\n");
         }
         String tooMany = raw(many.append("\r\n").toString());
-        assertTrue(tooMany.startsWith("HTTP/1.1 431"), tooMany);
+        assertTrue(tooMany.startsWith("HTTP/1.1 431"), "[" + tooMany + "]");
         assertFalse(bad.toLowerCase().contains("server: jetty"), bad);
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
     }
