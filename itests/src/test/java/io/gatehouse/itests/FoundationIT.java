@@ -68,11 +68,13 @@ public class FoundationIT {
     }
 
     @Test
-    public void healthAnswersJson() throws Exception {
+    public void healthAnswersJsonAndReportsTheMissingDatabase() throws Exception {
+        // no database is configured in this test: the balancer must see the container as down
         HttpResponse<String> response = get("/health");
-        assertEquals(response.body(), 200, response.statusCode());
+        assertEquals(response.body(), 503, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
-        assertTrue(response.body(), response.body().contains("\"status\":\"UP\""));
+        assertTrue(response.body(), response.body().contains("\"status\":\"DOWN\""));
+        assertTrue(response.body(), response.body().contains("\"db\":\"down\""));
     }
 
     @Test

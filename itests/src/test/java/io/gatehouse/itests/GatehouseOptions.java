@@ -95,6 +95,31 @@ public final class GatehouseOptions {
         }
     }
 
+    /**
+     * Points the container's Gatehouse DataSource ({@code etc/org.ops4j.datasource-gatehouse.cfg}) at a database:
+     * what {@code ./platform} does for a real container.
+     */
+    public static Option[] datasource(String url, String user, String password) {
+        String cfg = "etc/org.ops4j.datasource-gatehouse.cfg";
+        return new Option[] {
+            editConfigurationFilePut(cfg, "url", url),
+            editConfigurationFilePut(cfg, "user", user),
+            editConfigurationFilePut(cfg, "password", password),
+        };
+    }
+
+    /** {@link #database()} plus the container's DataSource configured for that throwaway PostgreSQL. */
+    public static Option[] configuredDatabase() {
+        try {
+            var db = ThrowawayPostgres.shared().database();
+            List<Option> options = new ArrayList<>(Arrays.asList(database()));
+            options.addAll(Arrays.asList(datasource(db.jdbcUrl(), db.user(), db.password())));
+            return options.toArray(new Option[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start the test PostgreSQL", e);
+        }
+    }
+
     public static int freePort() {
         try {
             return ThrowawayPostgres.freePort();

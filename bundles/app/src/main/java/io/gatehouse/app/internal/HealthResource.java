@@ -1,23 +1,98 @@
 package io.gatehouse.app.internal;
 
-import java.lang.management.ManagementFactory;
+import io.gatehouse.api.persistence.SchemaMigrations;
+import io.gatehouse.app.internal.web.ApiResource;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
-import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
 
-/** {@code GET /health}: what the launcher waits for and the balancer's active health checks probe. */
+/**
+ * {@code GET /health} -> {@code {"status":"UP","db":"up"}} (200), or 503 with {@code "DOWN"} when the database
+ * does not answer a validity check within {@link #CHECK_SECONDS} or the application schema is not ready, so the
+ * balancer's active health checks take the container out of rotation. Results are cached for a second.
+ */
 @Component(service = HealthResource.class)
 @JaxrsResource
+@JaxrsExtensionSelect({ApiResource.JSON, ApiResource.ERRORS})
 @Path("/health")
 public class HealthResource {
 
+    static final int CHECK_SECONDS = 2;
+    private static final long CACHE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    @Reference(target = SchemaMigrations.DATASOURCE_FILTER, cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile DataSource dataSource;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AppDatabase database;
+
+    private final ExecutorService checker = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "gatehouse-app-health");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile long checkedAt;
+    private volatile boolean dbUp;
+
+    @Deactivate
+    void deactivate() {
+        checker.shutdownNow();
+    }
+
     @GET
-    @Produces(MediaType.APPLICATION_JSON)
-    public String health() {
-        long uptimeMillis = ManagementFactory.getRuntimeMXBean().getUptime();
-        return "{\"status\":\"UP\",\"uptimeSeconds\":" + uptimeMillis / 1000 + "}";
+    @Produces(ApiResource.JSON_UTF8)
+    public Response health() {
+        boolean db = databaseUp();
+        AppDatabase app = database;
+        boolean up = db && app != null && app.ready();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("db", db ? "up" : "down");
+        return Response.status(up ? 200 : 503).entity(body).build();
+    }
+
+    private boolean databaseUp() {
+        long now = System.nanoTime();
+        if (now - checkedAt < CACHE_NANOS) {
+            return dbUp;
+        }
+        DataSource ds = dataSource;
+        boolean up = false;
+        if (ds != null) {
+            CompletableFuture<Boolean> check = CompletableFuture.supplyAsync(() -> {
+                try (Connection c = ds.getConnection()) {
+                    return c.isValid(CHECK_SECONDS);
+                } catch (Exception e) {
+                    return false;
+                }
+            }, checker);
+            try {
+                up = check.get(CHECK_SECONDS + 1L, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                check.cancel(true);
+            }
+        }
+        dbUp = up;
+        checkedAt = System.nanoTime();
+        return up;
     }
 }

@@ -1,0 +1,1 @@
+CREATE TABLE sample_things (id BIGSERIAL PRIMARY KEY);

@@ -1,0 +1,1 @@
+CREATE TABLE sample_people (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL);

@@ -1,0 +1,1 @@
+CREATE INDEX sample_people_name ON sample_people (name);
