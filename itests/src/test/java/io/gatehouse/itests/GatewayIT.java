@@ -168,8 +168,11 @@ public class GatewayIT {
     public void malformedRequestsGet400AndTheListenerStaysUp() throws Exception {
         HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
         send(h1, HttpRequest.newBuilder(https("/ui/")).build());
-        String response = raw("NOT A REQUEST\r\n\r\n");
+        String response = raw("GARBAGE\r\n\r\n");
         assertTrue(response, response.startsWith("HTTP/1.1 400"));
+        String badHeader = raw("GET /x HTTP/1.1\r\nHost: a\r\nNo colon here\r\n\r\n");
+        assertTrue(badHeader, badHeader.startsWith("HTTP/1.1 400"));
+        assertTrue(badHeader, badHeader.contains("application/json"));
         String header = raw("GET /x HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
         assertTrue(header, header.startsWith("HTTP/1.1 431"));
         assertEquals(200, send(h1, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());

@@ -118,6 +118,7 @@ final class StaticRoutes {
             files.setWelcomeFiles("index.html");
             ContextHandler context = new ContextHandler(files, route.prefix().substring(0, route.prefix().length() - 1));
             context.setAllowNullPathInContext(false);
+            context.clearAliasChecks(); // every alias (symlink, case or 8.3 variant) is refused: no byte from elsewhere
             contexts.addHandler(context);
         }
         GzipHandler gzip = new GzipHandler(contexts);

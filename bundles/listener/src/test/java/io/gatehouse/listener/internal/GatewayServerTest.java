@@ -66,6 +66,7 @@ class GatewayServerTest {
             gz.write(Files.readAllBytes(ui.resolve("app.js")));
         }
         Files.writeString(dir.resolve("web/secret.txt"), "outside the static root");
+        Files.createSymbolicLink(ui.resolve("link.txt"), dir.resolve("web/secret.txt"));
         ListenerConfig config = Configs.config(Map.of(
                 "https_port", 0, "http_port", 0, "redirect_port", 8443,
                 "static_routes", new String[] {"/ui/=" + ui},
@@ -235,7 +236,8 @@ class GatewayServerTest {
     @Test
     void staticNeverServesOutsideItsDirectory() throws Exception {
         for (String attack : List.of("/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/..%2fsecret.txt",
-                "/ui/%2e%2e%2fsecret.txt", "/ui/....//secret.txt", "/ui/.%2e/secret.txt", "/ui/%252e%252e/secret.txt")) {
+                "/ui/%2e%2e%2fsecret.txt", "/ui/....//secret.txt", "/ui/.%2e/secret.txt", "/ui/%252e%252e/secret.txt",
+                "/ui/link.txt", "/ui/%5c..%5csecret.txt", "/ui/..;/secret.txt")) {
             String response = raw("GET " + attack + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
             assertFalse(response.contains("outside the static root"), attack + " -> " + response);
         }
