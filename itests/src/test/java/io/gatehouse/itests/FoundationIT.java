@@ -88,6 +88,33 @@ public class FoundationIT {
     }
 
     @Test
+    public void everyGatehouseFeatureInstallsOfflineFromTheDistribution() throws Exception {
+        java.nio.file.Path system = java.nio.file.Path.of(System.getProperty("karaf.home"), "system");
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        for (org.apache.karaf.features.Feature feature : features.listFeatures()) {
+            if (!feature.getName().startsWith("gatehouse-")) {
+                continue;
+            }
+            for (org.apache.karaf.features.BundleInfo bundle : feature.getBundles()) {
+                String location = bundle.getLocation();
+                if (location.startsWith("mvn:io.gatehouse/") && !java.nio.file.Files.exists(system.resolve(mavenPath(location)))) {
+                    missing.add(feature.getName() + ": " + location);
+                }
+            }
+        }
+        assertTrue("not in the distribution's system/ (add the feature to the assembly's installedFeatures): " + missing,
+                missing.isEmpty());
+    }
+
+    /** mvn:group/artifact/version[/type[/classifier]] -> the repository-layout path. */
+    private static String mavenPath(String location) {
+        String[] p = location.substring("mvn:".length()).split("/");
+        String type = p.length > 3 ? p[3] : "jar";
+        String classifier = p.length > 4 ? "-" + p[4] : "";
+        return p[0].replace('.', '/') + "/" + p[1] + "/" + p[2] + "/" + p[1] + "-" + p[2] + classifier + "." + type;
+    }
+
+    @Test
     public void noUserShipsWithTheDistribution() throws Exception {
         java.nio.file.Path users = java.nio.file.Path.of(System.getProperty("karaf.etc"), "users.properties");
         boolean anyUser = java.nio.file.Files.readAllLines(users).stream()

@@ -2,6 +2,7 @@ package io.gatehouse.itests;
 
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.url;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -18,6 +19,7 @@ import java.util.List;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
 import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+import org.ops4j.pax.exam.options.UrlReference;
 
 /**
  * The options every Gatehouse integration test starts from: the real Gatehouse distribution, every listener on
@@ -34,18 +36,35 @@ public final class GatehouseOptions {
     private GatehouseOptions() {
     }
 
-    public static MavenArtifactUrlReference featuresRepository() {
+    /**
+     * The features repository this build produced. The build passes the reactor's file (so `mvn verify` tests what it
+     * just built without installing it); from an IDE, the installed artifact.
+     */
+    public static UrlReference featuresRepository() {
+        String built = System.getProperty("gatehouse.itest.features");
+        if (built != null && new File(built).isFile()) {
+            return url(new File(built).toURI().toString());
+        }
         return maven().groupId("io.gatehouse").artifactId("gatehouse-features").classifier("features").type("xml")
                 .versionAsInProject();
     }
 
+    /** The distribution this build produced (see {@link #featuresRepository()}). */
+    private static String distribution() {
+        String built = System.getProperty("gatehouse.itest.distribution");
+        if (built != null && new File(built).isFile()) {
+            return new File(built).toURI().toString();
+        }
+        MavenArtifactUrlReference installed = maven().groupId("io.gatehouse").artifactId("gatehouse").type("tar.gz")
+                .versionAsInProject();
+        return installed.getURL();
+    }
+
     /** The base options plus {@code extra}. */
     public static Option[] gatehouse(Option... extra) {
-        MavenArtifactUrlReference distribution = maven().groupId("io.gatehouse").artifactId("gatehouse")
-                .type("tar.gz").versionAsInProject();
         int http = freePort();
         List<Option> options = new ArrayList<>(List.of(
-                karafDistributionConfiguration().frameworkUrl(distribution).name("Gatehouse")
+                karafDistributionConfiguration().frameworkUrl(distribution()).name("Gatehouse")
                         .unpackDirectory(new File("target/exam")).useDeployFolder(false),
                 keepRuntimeFolder(),
                 configureConsole().ignoreLocalConsole(),

@@ -35,4 +35,32 @@ public interface Backend {
 
     /** Exponentially weighted moving average of response latency, in nanoseconds; 0 before the first response. */
     long latencyEwmaNanos();
+
+    /**
+     * Requests completed by this backend since it was registered, successful or not.
+     *
+     * @since 1.1.0
+     */
+    default long totalRequests() {
+        return 0;
+    }
+
+    /**
+     * Requests that failed to reach this backend or got no answer, since it was registered.
+     *
+     * @since 1.1.0
+     */
+    default long totalFailures() {
+        return 0;
+    }
+
+    /**
+     * Who declared this backend ({@code config}, {@code shell}, {@code cluster}...), as passed to
+     * {@link LoadBalancer#addBackend}.
+     *
+     * @since 1.1.0
+     */
+    default String source() {
+        return "";
+    }
 }
