@@ -6,7 +6,8 @@
 # Installs what it lacks from Debian (nginx-light, haproxy, wrk, nghttp2-client for h2load), starts two fixed fast
 # backends (NGINX returning a small JSON on two loopback ports), then runs each front in turn with the same setup:
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
-# headers, no access log. The servers are pinned to CPU 1, the load generator to CPU 0. Each front is warmed up, then
+# headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
+# the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator to CPU 0. Each front is warmed up, then
 # measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
 # Everything it starts is stopped by pid on exit.
 #
@@ -50,13 +51,13 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # url
-  for _ in $(seq 1 300); do
+  for _ in $(seq 1 600); do
     if curl -sk -o /dev/null -m 2 -w '%{http_code}' "$1" | grep -q '^200$'; then return 0; fi
     sleep 0.5
   done
   echo "timed out waiting for $1" >&2; return 1
 }
-pid_from_file() { for _ in $(seq 1 100); do [ -s "$1" ] && { cat "$1"; return; }; sleep 0.1; done; echo "no pid in $1" >&2; exit 1; }
+pid_from_file() { for _ in $(seq 1 1200); do [ -s "$1" ] && { cat "$1"; return; }; sleep 0.1; done; echo "no pid in $1" >&2; exit 1; }
 
 # ---- certificate: ECDSA P-256, PKCS#8 key, shared by every front
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
@@ -85,12 +86,18 @@ taskset -c $SERVER_CPU nginx -c "$WORK/backend/nginx.conf" -p "$WORK/backend"
 PIDS+=("$(pid_from_file "$WORK/backend/nginx.pid")")
 wait_for "http://127.0.0.1:$B1/health"
 
-SECURITY_HEADERS_NGINX='
-    add_header X-Content-Type-Options "nosniff" always;
-    add_header X-Frame-Options "DENY" always;
-    add_header Referrer-Policy "no-referrer" always;
-    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
-    add_header Content-Security-Policy "default-src '"'"'self'"'"'" always;'
+# the headers the gatehouse-security feature adds by default, added by NGINX and HAProxy too
+HSTS="max-age=31536000; includeSubDomains"
+CSP="default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+PERMISSIONS="camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURITY_HEADERS_NGINX="
+      add_header Strict-Transport-Security \"$HSTS\" always;
+      add_header Content-Security-Policy \"$CSP\" always;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy strict-origin-when-cross-origin always;
+      add_header Permissions-Policy \"$PERMISSIONS\" always;
+      add_header Cross-Origin-Opener-Policy same-origin always;"
 
 # ---- NGINX front
 start_nginx() {
@@ -112,8 +119,9 @@ http {
     ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;
     ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS12; ssl_prefer_server_ciphers on;
     keepalive_requests 1000000;
-    $SECURITY_HEADERS_NGINX
     location / {
+      # add_header is not inherited into a location that has its own, so all of them live here
+      $SECURITY_HEADERS_NGINX
       proxy_pass http://app;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
@@ -130,7 +138,7 @@ http {
 CONF
   taskset -c $SERVER_CPU nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
   PIDS+=("$(pid_from_file "$WORK/nginx/nginx.pid")")
-  URL="https://127.0.0.1:$NGINX_PORT/api/bench"
+  URL="https://127.0.0.1:$NGINX_PORT/bench"
   wait_for "$URL"
 }
 
@@ -159,11 +167,13 @@ frontend front
   unique-id-format %{+X}o\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid
   http-request set-header X-Request-Id %[unique-id]
   http-response set-header X-Request-Id %[unique-id]
-  http-response set-header X-Content-Type-Options nosniff
+  http-response set-header Strict-Transport-Security "$HSTS"
+  http-response set-header Content-Security-Policy "$CSP"
   http-response set-header X-Frame-Options DENY
-  http-response set-header Referrer-Policy no-referrer
-  http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains"
-  http-response set-header Content-Security-Policy "default-src 'self'"
+  http-response set-header X-Content-Type-Options nosniff
+  http-response set-header Referrer-Policy strict-origin-when-cross-origin
+  http-response set-header Permissions-Policy "$PERMISSIONS"
+  http-response set-header Cross-Origin-Opener-Policy same-origin
   default_backend app
 backend app
   balance leastconn
@@ -172,7 +182,7 @@ backend app
 CONF
   taskset -c $SERVER_CPU haproxy -D -f "$WORK/haproxy/haproxy.cfg"
   PIDS+=("$(pid_from_file "$WORK/haproxy/haproxy.pid")")
-  URL="https://127.0.0.1:$HAPROXY_PORT/api/bench"
+  URL="https://127.0.0.1:$HAPROXY_PORT/bench"
   wait_for "$URL"
 }
 
@@ -186,11 +196,8 @@ start_gatehouse() {
   sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$etc/org.apache.karaf.shell.cfg"
   sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" "$etc/org.apache.karaf.management.cfg"
   sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $(free_port)/" "$etc/org.ops4j.pax.web.cfg"
-  local features="gatehouse-listener, gatehouse-balancer, gatehouse-strategies"
-  if grep -q 'name="gatehouse-security"' "$home"/system/io/gatehouse/gatehouse-features/*/gatehouse-features-*-features.xml 2>/dev/null; then
-    features="$features, gatehouse-security"
-  fi
-  sed -i "s/^featuresBoot *= *\\\\/featuresBoot = $features, \\\\/" "$etc/org.apache.karaf.features.cfg"
+  # the gateway container role: listener, balancer, strategies and whatever else the umbrella feature holds
+  sed -i "s/^featuresBoot *= *\\\\/featuresBoot = gatehouse-gateway, \\\\/" "$etc/org.apache.karaf.features.cfg"
   cat > "$etc/io.gatehouse.listener.cfg" <<CONF
 host = 127.0.0.1
 https.port = $GH_PORT
@@ -205,11 +212,11 @@ strategy = least-conn
 backends = 127.0.0.1:$B1, 127.0.0.1:$B2
 health.enabled = false
 CONF
-  (cd "$home" && KARAF_NOROOT=false JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
+  (cd "$home" && JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
      EXTRA_JAVA_OPTS="-XX:+UseParallelGC -XX:ActiveProcessorCount=1" \
      taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
   PIDS+=("$(pid_from_file "$home/karaf.pid")")
-  URL="https://127.0.0.1:$GH_PORT/api/bench"
+  URL="https://127.0.0.1:$GH_PORT/bench"
   wait_for "$URL"
 }
 

@@ -199,7 +199,7 @@ public class GatewayIT {
             java.util.Set<String> seen = new java.util.HashSet<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (seen.size() < 2 && System.nanoTime() < deadline) {
-                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/api/who?n=1")).build());
+                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/echo/who?n=1")).build());
                 if (response.statusCode() == 200) {
                     seen.add(response.body());
                     assertTrue(response.headers().firstValue("X-Request-Id").isPresent());
@@ -210,13 +210,13 @@ public class GatewayIT {
 
             one.stop();
             for (int i = 0; i < 40; i++) {
-                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/api/after-kill/" + i)).build());
+                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/echo/after-kill/" + i)).build());
                 assertEquals("GET " + i + " after a backend died: " + response.body(), 200, response.statusCode());
                 assertTrue(response.body(), response.body().contains(two.id()));
             }
 
             two.stop();
-            HttpResponse<String> dead = send(h2, HttpRequest.newBuilder(https("/api/all-dead")).build());
+            HttpResponse<String> dead = send(h2, HttpRequest.newBuilder(https("/echo/all-dead")).build());
             // the last live backend fails this request, the other is already marked down: the upstream failed
             assertEquals(dead.body(), 502, dead.statusCode());
             assertTrue(dead.body(), dead.body().contains("\"status\":502"));
