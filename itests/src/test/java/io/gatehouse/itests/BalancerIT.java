@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import com.codahale.metrics.Counter;
@@ -109,7 +110,12 @@ public class BalancerIT {
                 GatehouseOptions.port("backend1", GatehouseOptions.freePort()),
                 GatehouseOptions.port("backend2", GatehouseOptions.freePort()),
                 GatehouseOptions.port("backend3", GatehouseOptions.freePort()),
-                systemProperty(THIRD_PARTY_JAR).value(jar.toString()));
+                systemProperty(THIRD_PARTY_JAR).value(jar.toString()),
+                // the balancer's INFO lines (backends added, removed, strategy changes) help when a test fails
+                editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.gatehousebalancer.name",
+                        "io.gatehouse.balancer"),
+                editConfigurationFilePut("etc/org.ops4j.pax.logging.cfg", "log4j2.logger.gatehousebalancer.level",
+                        "INFO"));
     }
 
     @Before
@@ -304,6 +310,7 @@ public class BalancerIT {
         int threads = 16;
         int perThread = 3_000;
         AtomicInteger empty = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstEmpty = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger swaps = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
@@ -318,7 +325,7 @@ public class BalancerIT {
                         lb.useStrategy(name);
                     }
                     swaps.incrementAndGet();
-                    Thread.sleep(5);
+                    Thread.sleep(20);
                 }
                 return null;
             });
@@ -330,7 +337,12 @@ public class BalancerIT {
                         Optional<Lease> lease = lb.acquire(exchange("10.0." + random.nextInt(256) + "."
                                 + random.nextInt(256)), Set.of());
                         if (lease.isEmpty()) {
-                            empty.incrementAndGet();
+                            if (empty.incrementAndGet() == 1) {
+                                firstEmpty.set(lb.backends().stream().map(b -> b.id() + "=" + b.state() + "/"
+                                        + b.activeRequests() + "/" + b.source()).collect(Collectors.joining(", "))
+                                        + " strategy " + lb.strategy() + "; current service "
+                                        + (currentBalancer() == lb ? "same" : "replaced"));
+                            }
                             continue;
                         }
                         if (random.nextInt(10) == 0) {
@@ -349,7 +361,7 @@ public class BalancerIT {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals("acquires that found no backend", 0, empty.get());
+        assertEquals("acquires that found no backend; at the first: " + firstEmpty.get(), 0, empty.get());
         assertTrue("strategies swapped " + swaps.get() + " times", swaps.get() >= 5);
         long served = 0;
         for (Backend b : lb.backends()) {

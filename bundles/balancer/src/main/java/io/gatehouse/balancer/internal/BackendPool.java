@@ -157,6 +157,39 @@ final class BackendPool {
 
     /** Adds a backend or redefines the one with the same id, keeping its counters and in-flight requests. */
     synchronized void add(BackendDefinition definition, String source) {
+        put(definition, source);
+        publish();
+    }
+
+    synchronized boolean remove(String id) {
+        if (!delete(id)) {
+            return false;
+        }
+        publish();
+        return true;
+    }
+
+    /**
+     * Makes the backends from {@code source} exactly {@code definitions}; other sources' backends stay. Requests see
+     * the old set or the new one, never a set in between.
+     */
+    synchronized void replaceSource(String source, List<BackendDefinition> definitions) {
+        Set<String> keep = new java.util.HashSet<>();
+        for (BackendDefinition d : definitions) {
+            keep.add(d.id());
+        }
+        for (ManagedBackend b : List.copyOf(byId.values())) {
+            if (b.source().equals(source) && !keep.contains(b.id())) {
+                delete(b.id());
+            }
+        }
+        for (BackendDefinition d : definitions) {
+            put(d, source);
+        }
+        publish();
+    }
+
+    private void put(BackendDefinition definition, String source) {
         ManagedBackend existing = byId.get(definition.id());
         if (existing != null) {
             existing.redefine(definition, source);
@@ -166,34 +199,16 @@ final class BackendPool {
             registerMetrics(b);
             LOG.info("Backend {} added ({}, from {})", b.id(), definition.spec(), source);
         }
-        publish();
     }
 
-    synchronized boolean remove(String id) {
+    private boolean delete(String id) {
         ManagedBackend b = byId.remove(id);
         if (b == null) {
             return false;
         }
         unregisterMetrics(b);
-        publish();
         LOG.info("Backend {} removed; {} request(s) in flight finish on it", id, b.activeRequests());
         return true;
-    }
-
-    /** Makes the backends from {@code source} exactly {@code definitions}; other sources' backends stay. */
-    synchronized void replaceSource(String source, List<BackendDefinition> definitions) {
-        Set<String> keep = new java.util.HashSet<>();
-        for (BackendDefinition d : definitions) {
-            keep.add(d.id());
-        }
-        for (ManagedBackend b : List.copyOf(byId.values())) {
-            if (b.source().equals(source) && !keep.contains(b.id())) {
-                remove(b.id());
-            }
-        }
-        for (BackendDefinition d : definitions) {
-            add(d, source);
-        }
     }
 
     synchronized boolean drain(String id) {

@@ -68,6 +68,7 @@ public final class BalancerService implements LoadBalancer {
 
     @Deactivate
     void deactivate() {
+        strategies.close();
         health.close();
         pool.clear();
         metrics.removeAll();

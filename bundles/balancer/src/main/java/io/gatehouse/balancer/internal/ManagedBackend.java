@@ -1,7 +1,6 @@
 package io.gatehouse.balancer.internal;
 
 import com.codahale.metrics.Counter;
-import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Timer;
 import io.gatehouse.api.balancer.Backend;
 import io.gatehouse.api.balancer.BackendSpec;
@@ -31,7 +30,7 @@ final class ManagedBackend implements Backend {
     private final AtomicInteger active = new AtomicInteger();
     final Counter requests = new Counter();
     final Counter failures = new Counter();
-    final Timer latency = new Timer(LockFreeExponentiallyDecayingReservoir.builder().build());
+    final Timer latency = new Timer(new RecentSamplesReservoir());
     private final AtomicLong ewmaNanos = new AtomicLong();
 
     // passive health, guarded by this

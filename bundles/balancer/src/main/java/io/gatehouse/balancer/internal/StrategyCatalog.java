@@ -37,6 +37,7 @@ final class StrategyCatalog {
     private final MetricsBinding metrics;
     private volatile String desired = DEFAULT;
     private volatile Active active;
+    private volatile boolean closed;
 
     StrategyCatalog(MetricsBinding metrics) {
         this.metrics = metrics;
@@ -82,7 +83,15 @@ final class StrategyCatalog {
         resolve();
     }
 
+    /** The balancer is going away: the strategies it is unbound from next are not news worth a warning. */
+    void close() {
+        closed = true;
+    }
+
     private void resolve() {
+        if (closed) {
+            return;
+        }
         String name = available(desired) ? desired : available(DEFAULT) ? DEFAULT : BUILT_IN;
         BalancingStrategy strategy = name.equals(BUILT_IN) ? active.name().equals(BUILT_IN) ? active.strategy()
                 : new BuiltInRoundRobin() : byName.get(name).get(0);

@@ -95,4 +95,38 @@ class ConcurrentAcquireTest {
         assertEquals((long) threads * perThread, total);
         assertTrue(List.of("first", "rr", "last").contains(catalog.active().name()));
     }
+
+    @Test
+    void replacingEveryConfiguredBackendNeverLeavesRequestsWithoutOne() throws Exception {
+        MetricsBinding metrics = new MetricsBinding();
+        BackendPool pool = new BackendPool(() -> 1, new StrategyCatalog(metrics), metrics);
+        List<BackendDefinition> blue = List.of(BackendDefinition.parse("127.0.0.1:1", DEFAULTS),
+                BackendDefinition.parse("127.0.0.1:2", DEFAULTS));
+        List<BackendDefinition> green = List.of(BackendDefinition.parse("127.0.0.1:3", DEFAULTS),
+                BackendDefinition.parse("127.0.0.1:4", DEFAULTS));
+        pool.replaceSource("config", blue);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger empty = new AtomicInteger();
+        ExecutorService executor = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                workers.add(executor.submit(() -> {
+                    while (!stop.get()) {
+                        pool.acquire(null, Set.of()).ifPresentOrElse(l -> l.succeeded(200, 1), empty::incrementAndGet);
+                    }
+                }));
+            }
+            for (int i = 0; i < 2_000; i++) {
+                pool.replaceSource("config", i % 2 == 0 ? green : blue);
+            }
+            stop.set(true);
+            for (Future<?> w : workers) {
+                w.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+        assertEquals(0, empty.get());
+    }
 }

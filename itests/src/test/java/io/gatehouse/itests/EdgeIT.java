@@ -1,0 +1,379 @@
+package io.gatehouse.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+
+import io.gatehouse.api.http.Exchange;
+import io.gatehouse.api.http.RequestFilter;
+import io.gatehouse.api.http.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * Edge protection in the real distribution: the rate limiter and security filters installed as features, configured
+ * by the etc/ files the distribution ships, run as the listener runs them (every RequestFilter service, highest
+ * service.ranking first, the first rejection ends the chain), with real Config Admin updates and feature
+ * uninstall/install.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class EdgeIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private FeaturesService features;
+
+    @Inject
+    private ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() {
+        return GatehouseOptions.gatehouse(
+                features(GatehouseOptions.featuresRepository(), "gatehouse-ratelimit", "gatehouse-security"));
+    }
+
+    // ---- the chain, as the listener runs it
+
+    /** A request as the listener presents it to filters. */
+    static final class Request implements Exchange {
+        final String method;
+        final String rawPath;
+        final String client;
+        final Map<String, String> requestHeaders = new HashMap<>();
+        final Map<String, String> responseHeaders = new HashMap<>();
+        final List<Runnable> completions = new ArrayList<>();
+        long contentLength = -1;
+
+        Request(String method, String rawPath, String client) {
+            this.method = method;
+            this.rawPath = rawPath;
+            this.client = client;
+        }
+
+        @Override public String method() { return method; }
+        @Override public String path() { return rawPath; }
+        @Override public String rawPath() { return rawPath; }
+        @Override public String query() { return null; }
+        @Override public String scheme() { return "https"; }
+        @Override public String header(String name) { return requestHeaders.get(name.toLowerCase()); }
+        @Override public List<String> headers(String name) {
+            String v = header(name);
+            return v == null ? List.of() : List.of(v);
+        }
+        @Override public List<String> headerNames() { return List.copyOf(requestHeaders.keySet()); }
+        @Override public long contentLength() { return contentLength; }
+        @Override public String peerAddress() { return client; }
+        @Override public String clientAddress() { return client; }
+        @Override public String requestId() { return "edge-it"; }
+        @Override public Object attribute(String name) { return null; }
+        @Override public void setAttribute(String name, Object value) { }
+        @Override public void setResponseHeader(String name, String value) { responseHeaders.put(name, value); }
+        @Override public void onComplete(Runnable action) { completions.add(action); }
+    }
+
+    /** The filters in chain order, looked up afresh (as the listener's tracker sees them). */
+    private List<ServiceReference<RequestFilter>> chain() throws Exception {
+        List<ServiceReference<RequestFilter>> refs =
+                new ArrayList<>(context.getServiceReferences(RequestFilter.class, null));
+        refs.sort((a, b) -> b.compareTo(a));
+        return refs;
+    }
+
+    private List<String> filterNames() throws Exception {
+        return chain().stream().map(r -> String.valueOf(r.getProperty(RequestFilter.NAME))).toList();
+    }
+
+    /** Runs the chain; returns the rejection, or null when the request would be served. */
+    private Verdict run(Request request) throws Exception {
+        try {
+            for (ServiceReference<RequestFilter> ref : chain()) {
+                RequestFilter filter = context.getService(ref);
+                if (filter == null) {
+                    continue; // unregistered meanwhile: the listener skips it too
+                }
+                try {
+                    Verdict v = filter.filter(request);
+                    if (v.isRejection()) {
+                        return v;
+                    }
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+            return null;
+        } finally {
+            request.completions.forEach(Runnable::run);
+        }
+    }
+
+    private Verdict login(String client) throws Exception {
+        return run(new Request("POST", "/api/auth/login", client));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private boolean present(String... names) {
+        try {
+            return filterNames().containsAll(List.of(names));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private void awaitFilters(String... names) throws InterruptedException {
+        await("filters " + Arrays.toString(names), () -> present(names));
+    }
+
+    private org.osgi.service.cm.Configuration factoryConfig(String factoryPid, String alias) throws Exception {
+        org.osgi.service.cm.Configuration[] all =
+                configAdmin.listConfigurations("(service.factoryPid=" + factoryPid + ")");
+        assertNotNull("no configuration of " + factoryPid, all);
+        org.osgi.service.cm.Configuration found = null;
+        for (org.osgi.service.cm.Configuration c : all) {
+            Object file = c.getProperties().get("felix.fileinstall.filename");
+            if (c.getPid().endsWith("~" + alias) || file != null && file.toString().endsWith(factoryPid + "-" + alias + ".cfg")) {
+                assertNull("two configurations for " + factoryPid + "-" + alias, found);
+                found = c;
+            }
+        }
+        assertNotNull("no configuration " + factoryPid + "-" + alias, found);
+        return found;
+    }
+
+    private static String karafLog() throws Exception {
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"), "karaf.log");
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    private static void awaitLog(String text) throws InterruptedException {
+        await("log line containing " + text, () -> {
+            try {
+                return karafLog().contains(text);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    // ---- tests
+
+    @Test
+    public void theChainRunsSecurityHeadersFirstThenHardeningAccessControlAndTheLimiter() throws Exception {
+        awaitFilters("security-headers", "request-hardening", "access-control", "ratelimit", "ratelimit-conn");
+        List<String> names = filterNames().stream().filter(n -> List.of("security-headers", "request-hardening",
+                "access-control", "ratelimit", "ratelimit-conn").contains(n)).toList();
+        assertEquals(List.of("security-headers", "request-hardening", "access-control", "ratelimit", "ratelimit-conn"),
+                names);
+    }
+
+    @Test
+    public void theSixthLoginWithinAMinuteGets429WithRetryAfterWhileAnotherClientPasses() throws Exception {
+        awaitFilters("ratelimit");
+        for (int i = 1; i <= 5; i++) {
+            assertNull("login " + i, login("198.51.100.10"));
+        }
+        Verdict sixth = login("198.51.100.10");
+        assertNotNull("the 6th login is limited", sixth);
+        assertEquals(429, sixth.status());
+        int retryAfter = Integer.parseInt(sixth.headers().get("Retry-After"));
+        assertTrue("Retry-After " + retryAfter, retryAfter >= 1 && retryAfter <= 13);
+        assertEquals("5", sixth.headers().get("RateLimit-Limit"));
+        assertNull("another client still gets through", login("198.51.100.11"));
+    }
+
+    @Test
+    public void securityHeadersAreSetOnServedAndRejectedExchanges() throws Exception {
+        awaitFilters("security-headers", "request-hardening");
+        Request served = new Request("GET", "/index.html", "198.51.100.20");
+        assertNull(run(served));
+        Request rejected = new Request("GET", "/%2e%2e%2fetc/passwd", "198.51.100.20");
+        assertEquals(400, run(rejected).status());
+        for (Request r : List.of(served, rejected)) {
+            assertEquals("DENY", r.responseHeaders.get("X-Frame-Options"));
+            assertEquals("nosniff", r.responseHeaders.get("X-Content-Type-Options"));
+            assertTrue(r.responseHeaders.get("Strict-Transport-Security").startsWith("max-age="));
+            assertNotNull(r.responseHeaders.get("Content-Security-Policy"));
+            assertNotNull(r.responseHeaders.get("Referrer-Policy"));
+            assertNotNull(r.responseHeaders.get("Permissions-Policy"));
+            assertEquals("same-origin", r.responseHeaders.get("Cross-Origin-Opener-Policy"));
+        }
+    }
+
+    @Test
+    public void aDeniedNetworkGets403OnTheAdminApi() throws Exception {
+        awaitFilters("access-control");
+        await("the admin access policy", () -> {
+            try {
+                Verdict v = run(new Request("GET", "/api/admin/users", "203.0.113.5"));
+                return v != null && v.status() == 403;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertNull(run(new Request("GET", "/api/admin/users", "127.0.0.1")));
+        assertNull(run(new Request("GET", "/api/admin/users", "::1")));
+        assertEquals(403, run(new Request("GET", "/api/admin/users", "2001:db8::7")).status());
+        assertNull(run(new Request("GET", "/api/items", "203.0.113.5")));
+    }
+
+    @Test
+    public void traversalAndEncodedTraversalGet400AndOtherHardeningLimitsApply() throws Exception {
+        awaitFilters("request-hardening");
+        assertEquals(400, run(new Request("GET", "/static/../../etc/passwd", "198.51.100.30")).status());
+        assertEquals(400, run(new Request("GET", "/static/%2e%2e%2fetc/passwd", "198.51.100.30")).status());
+        Verdict trace = run(new Request("TRACE", "/", "198.51.100.30"));
+        assertEquals(405, trace.status());
+        assertTrue(trace.headers().get("Allow").contains("GET"));
+        Request big = new Request("POST", "/upload", "198.51.100.30");
+        big.contentLength = 50_000_000;
+        assertEquals(413, run(big).status());
+        assertEquals(414, run(new Request("GET", "/" + "a".repeat(9000), "198.51.100.30")).status());
+    }
+
+    @Test
+    public void badConfigurationIsRefusedWithALogNamingTheValueAndThePreviousStaysInForce() throws Exception {
+        awaitFilters("ratelimit", "access-control");
+        org.osgi.service.cm.Configuration zone = factoryConfig("io.gatehouse.ratelimit.zone", "login");
+        Dictionary<String, Object> original = zone.getProperties();
+        try {
+            Dictionary<String, Object> bad = copy(original);
+            bad.put("rate", "fast");
+            zone.update(bad);
+            awaitLog("rate 'fast' is not a rate");
+            bad = copy(original);
+            bad.put("burst", "-3");
+            zone.update(bad);
+            awaitLog("burst -3 is negative");
+            for (int i = 1; i <= 5; i++) {
+                assertNull("login " + i + " under the previous configuration", login("198.51.100.40"));
+            }
+            assertEquals("the previous 5r/m burst=4 is still in force", 429, login("198.51.100.40").status());
+        } finally {
+            zone.update(original);
+        }
+
+        org.osgi.service.cm.Configuration admin = factoryConfig("io.gatehouse.security.access", "admin");
+        Dictionary<String, Object> adminOriginal = admin.getProperties();
+        try {
+            Dictionary<String, Object> bad = copy(adminOriginal);
+            bad.put("rules", "allow 10.0.0.0/33, deny all");
+            admin.update(bad);
+            awaitLog("CIDR '10.0.0.0/33'");
+            assertEquals(403, run(new Request("GET", "/api/admin/x", "203.0.113.9")).status());
+            assertNull(run(new Request("GET", "/api/admin/x", "127.0.0.1")));
+        } finally {
+            admin.update(adminOriginal);
+        }
+    }
+
+    private static Dictionary<String, Object> copy(Dictionary<String, Object> d) {
+        Hashtable<String, Object> out = new Hashtable<>();
+        for (String k : java.util.Collections.list(d.keys())) {
+            out.put(k, d.get(k));
+        }
+        return out;
+    }
+
+    @Test
+    public void uninstallingTheRateLimiterUnderLoadLosesNoRequestAndReinstallingBringsTheLimitsBack() throws Exception {
+        awaitFilters("ratelimit");
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread client = new Thread(() -> {
+            int i = 0;
+            while (running.get()) {
+                try {
+                    // distinct clients: none of them is limited, so every request must be served
+                    Verdict v = run(new Request("GET", "/api/items", "10.77." + (i / 250 % 250) + "." + (i % 250)));
+                    sent.incrementAndGet();
+                    if (v != null) {
+                        failed.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failed.incrementAndGet();
+                    failure.compareAndSet(null, t);
+                }
+                i++;
+            }
+        });
+        client.start();
+        try {
+            await("requests flowing", () -> sent.get() > 100);
+            features.uninstallFeature("gatehouse-ratelimit");
+            await("the limiter gone", () -> !present("ratelimit"));
+            int before = sent.get();
+            await("requests flowing without the limiter", () -> sent.get() > before + 100);
+        } finally {
+            running.set(false);
+            client.join(30_000);
+        }
+        assertEquals("requests lost during uninstall: " + failure.get(), 0, failed.get());
+
+        for (int i = 0; i < 20; i++) {
+            assertNull("no limit without the limiter: login " + (i + 1), login("198.51.100.50"));
+        }
+
+        features.installFeature("gatehouse-ratelimit");
+        awaitFilters("ratelimit");
+        await("the login zone back", () -> {
+            try {
+                return login("198.51.100.51") == null && countLimited("198.51.100.51") > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertTrue(features.isInstalled(features.getFeature("gatehouse-ratelimit")));
+    }
+
+    /** Sends 10 logins; returns how many were limited. */
+    private int countLimited(String client) throws Exception {
+        int limited = 0;
+        for (int i = 0; i < 10; i++) {
+            if (login(client) != null) {
+                limited++;
+            }
+        }
+        return limited;
+    }
+
+}
