@@ -237,10 +237,12 @@ measure() { # name
     taskset -c $LOAD_CPU h2load -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
-  printf '%-10s %12s %10s %10s %14s  %s\n' "$name" "$rps" "$p50" "$p99" "$h2" "$errors" | tee -a "$RESULTS"
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  printf '%-10s %12s %10s %10s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
-printf '%-10s %12s %10s %10s %14s\n' "front" "wrk req/s" "p50" "p99" "h2load req/s" | tee "$RESULTS"
+# load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
+printf '%-10s %12s %10s %10s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;
