@@ -119,6 +119,31 @@ public class PlatformScriptIT {
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body(), metrics.body().contains("# TYPE "));
 
+            // the development watchdog: a gateway killed with -9 is relaunched within 5 s and serves again
+            Path gatewayPid = platform.runtime.resolve("run/gateway.pid");
+            long killed = Long.parseLong(Files.readString(gatewayPid).trim().split(" ")[0]);
+            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            long relaunched = killed;
+            while (relaunched == killed && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                relaunched = Long.parseLong(Files.readString(gatewayPid).trim().split(" ")[0]);
+            }
+            assertNotEquals("gateway not relaunched within 5 s", killed, relaunched);
+            assertTrue(ProcessHandle.of(relaunched).map(ProcessHandle::isAlive).orElse(false));
+            String metricsUrl = "http://127.0.0.1:" + platform.port("GATEWAY_HTTP_PORT") + "/metrics";
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            int code = 0;
+            while (code != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                try {
+                    code = get(http, metricsUrl).statusCode();
+                } catch (IOException e) {
+                    code = 0; // still booting
+                }
+            }
+            assertEquals("relaunched gateway does not serve /metrics", 200, code);
+
             PlatformScript.Result again = platform.run(60, "start");
             assertEquals(again.toString(), 0, again.exitCode);
             assertTrue(again.output, again.output.contains("already running"));
