@@ -10,6 +10,9 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 import io.gatehouse.api.http.Exchange;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +29,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import org.apache.karaf.features.FeaturesService;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -55,6 +60,9 @@ public class EdgeIT {
 
     @Inject
     private ConfigurationAdmin configAdmin;
+
+    @Inject
+    private SessionFactory sessions;
 
     @Configuration
     public Option[] config() {
@@ -363,6 +371,44 @@ public class EdgeIT {
             }
         });
         assertTrue(features.isInstalled(features.getFeature("gatehouse-ratelimit")));
+    }
+
+    /** Runs a shell command; returns what it printed (standard output and error). */
+    private String shell(String command) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        Session session = sessions.create(System.in, print, print);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        print.flush();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void theShellListsZonesWithLiveCountersAndResetsAKey() throws Exception {
+        awaitFilters("ratelimit");
+        await("the ratelimit commands", () -> {
+            try {
+                return shell("ratelimit:zones").contains("login");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        for (int i = 0; i < 6; i++) {
+            login("198.51.100.60");
+        }
+        assertEquals(429, login("198.51.100.60").status());
+        String zones = shell("ratelimit:zones");
+        assertTrue(zones, zones.contains("/api/auth/login") && zones.contains("5r/m") && zones.contains("100r/m"));
+        assertTrue(zones, zones.lines().anyMatch(l -> l.startsWith("login") && l.contains("nodelay")));
+        String reset = shell("ratelimit:reset login 198.51.100.60");
+        assertTrue(reset, reset.contains("forgot key '198.51.100.60'"));
+        assertNull("the key starts afresh", login("198.51.100.60"));
+        String unknown = shell("ratelimit:reset no-such-zone");
+        assertTrue(unknown, unknown.contains("no rate-limit zone 'no-such-zone'"));
     }
 
     /** Sends 10 logins; returns how many were limited. */
