@@ -1,0 +1,41 @@
+package io.gatehouse.itests;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's chromium driven through Debian's chromedriver, headless, with a fresh profile and nothing that reaches
+ * the network on its own. Needs {@code apt-get install chromium chromium-driver} (.ci/run installs them).
+ */
+public final class HeadlessChromium {
+
+    public static final Path CHROMIUM = Path.of(System.getProperty("gatehouse.itest.chromium", "/usr/bin/chromium"));
+    public static final Path CHROMEDRIVER =
+            Path.of(System.getProperty("gatehouse.itest.chromedriver", "/usr/bin/chromedriver"));
+
+    private HeadlessChromium() {
+    }
+
+    public static ChromeDriver start() throws IOException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            throw new IllegalStateException("ConsoleIT needs " + CHROMIUM + " and " + CHROMEDRIVER
+                    + ": apt-get install -y chromium chromium-driver");
+        }
+        Path profile = Files.createTempDirectory("gatehouse-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--no-default-browser-check", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        return driver;
+    }
+}
