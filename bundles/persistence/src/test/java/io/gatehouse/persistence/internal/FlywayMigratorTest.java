@@ -5,16 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.tools.postgres.ThrowawayPostgres;
-import java.io.PrintWriter;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /** Flyway against a real PostgreSQL: two owners in one schema, each with its own history. */
 class FlywayMigratorTest {
@@ -26,7 +23,7 @@ class FlywayMigratorTest {
     static void start() throws Exception {
         postgres = ThrowawayPostgres.start();
         var db = postgres.database();
-        dataSource = new SimpleDataSource(db.jdbcUrl(), db.user(), db.password());
+        dataSource = dataSource(db.jdbcUrl(), db.user(), db.password());
     }
 
     @AfterAll
@@ -64,22 +61,17 @@ class FlywayMigratorTest {
 
     @Test
     void unreachableDatabaseIsAClearError() {
-        FlywayMigrator migrator = new FlywayMigrator(new SimpleDataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "x", "y"));
+        FlywayMigrator migrator = new FlywayMigrator(dataSource("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "x", "y"));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> migrator.migrate("sample", getClass().getClassLoader(), "db/migration/sample"));
         assertTrue(e.getMessage().contains("'sample'"), e.getMessage());
     }
 
-    /** DriverManager behind the DataSource interface, for tests. */
-    record SimpleDataSource(String url, String user, String password) implements DataSource {
-        @Override public Connection getConnection() throws SQLException { return DriverManager.getConnection(url, user, password); }
-        @Override public Connection getConnection(String u, String p) throws SQLException { return DriverManager.getConnection(url, u, p); }
-        @Override public PrintWriter getLogWriter() { return null; }
-        @Override public void setLogWriter(PrintWriter out) { }
-        @Override public void setLoginTimeout(int seconds) { }
-        @Override public int getLoginTimeout() { return 0; }
-        @Override public Logger getParentLogger() { return Logger.getGlobal(); }
-        @Override public <T> T unwrap(Class<T> iface) throws SQLException { throw new SQLException("not a wrapper"); }
-        @Override public boolean isWrapperFor(Class<?> iface) { return false; }
+    private static DataSource dataSource(String url, String user, String password) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(url);
+        ds.setUser(user);
+        ds.setPassword(password);
+        return ds;
     }
 }
