@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Gatehouse gateway vs NGINX (and HAProxy) on one machine, over TLS keep-alive, on a small JSON response.
+#
+#   bench/gateway-vs-nginx.sh            # needs the built distribution: mvn -B install -DskipITs
+#
+# Installs what it lacks from Debian (nginx-light, haproxy, wrk, nghttp2-client for h2load), starts two fixed fast
+# backends (NGINX returning a small JSON on two loopback ports), then runs each front in turn with the same setup:
+# TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
+# headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
+# the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator to CPU 0. Each front is warmed up, then
+# measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
+# Everything it starts is stopped by pid on exit.
+#
+# Environment: DURATION (20), WARMUP (30, gateway JVM), CONNECTIONS (50), DIST (the distribution tar.gz),
+#              FRONTS ("gatehouse nginx haproxy"), ACCESS_LOG (false: access logs off on every front; true: on).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+DURATION="${DURATION:-20}"
+WARMUP="${WARMUP:-30}"
+CONNECTIONS="${CONNECTIONS:-50}"
+FRONTS="${FRONTS:-gatehouse nginx haproxy}"
+ACCESS_LOG="${ACCESS_LOG:-false}"
+DIST="${DIST:-$(ls "$ROOT"/karaf-assembly/target/gatehouse-*.tar.gz 2>/dev/null | head -1)}"
+LOAD_CPU=0
+SERVER_CPU=1
+[ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for the load generator, one for the servers)" >&2; exit 1; }
+[ -f "$DIST" ] || { echo "no distribution found; build it first: mvn -B install -DskipITs" >&2; exit 1; }
+
+need=()
+command -v nginx >/dev/null || need+=(nginx-light)
+command -v haproxy >/dev/null || need+=(haproxy)
+command -v wrk >/dev/null || need+=(wrk)
+command -v h2load >/dev/null || need+=(nghttp2-client)
+command -v openssl >/dev/null || need+=(openssl)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_for() { # url
+  for _ in $(seq 1 600); do
+    if curl -sk -o /dev/null -m 2 -w '%{http_code}' "$1" | grep -q '^200$'; then return 0; fi
+    sleep 0.5
+  done
+  echo "timed out waiting for $1" >&2; return 1
+}
+pid_from_file() { for _ in $(seq 1 1200); do [ -s "$1" ] && { cat "$1"; return; }; sleep 0.1; done; echo "no pid in $1" >&2; exit 1; }
+
+# ---- certificate: ECDSA P-256, PKCS#8 key, shared by every front
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=localhost" \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$WORK/key.pem" -out "$WORK/cert.pem" 2>/dev/null
+cat "$WORK/cert.pem" "$WORK/key.pem" > "$WORK/combined.pem"
+CIPHERS12="ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
+
+# ---- backends: one NGINX worker answering a small JSON on two ports
+B1=$(free_port); B2=$(free_port)
+mkdir -p "$WORK/backend"
+cat > "$WORK/backend/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/backend/nginx.pid;
+error_log $WORK/backend/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$B1; listen 127.0.0.1:$B2;
+    location / { default_type application/json; return 200 '{"status":"UP","service":"bench"}'; }
+  }
+}
+CONF
+taskset -c $SERVER_CPU nginx -c "$WORK/backend/nginx.conf" -p "$WORK/backend"
+PIDS+=("$(pid_from_file "$WORK/backend/nginx.pid")")
+wait_for "http://127.0.0.1:$B1/health"
+
+# the headers the gatehouse-security feature adds by default, added by NGINX and HAProxy too
+HSTS="max-age=31536000; includeSubDomains"
+CSP="default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+PERMISSIONS="camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+SECURITY_HEADERS_NGINX="
+      add_header Strict-Transport-Security \"$HSTS\" always;
+      add_header Content-Security-Policy \"$CSP\" always;
+      add_header X-Frame-Options DENY always;
+      add_header X-Content-Type-Options nosniff always;
+      add_header Referrer-Policy strict-origin-when-cross-origin always;
+      add_header Permissions-Policy \"$PERMISSIONS\" always;
+      add_header Cross-Origin-Opener-Policy same-origin always;"
+
+# ---- NGINX front
+start_nginx() {
+  NGINX_PORT=$(free_port)
+  mkdir -p "$WORK/nginx"
+  local log="access_log off;"
+  [ "$ACCESS_LOG" = true ] && log="access_log $WORK/nginx/access.log;"
+  cat > "$WORK/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  $log
+  upstream app { least_conn; server 127.0.0.1:$B1; server 127.0.0.1:$B2; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT ssl http2;
+    server_tokens off;
+    ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers $CIPHERS12; ssl_prefer_server_ciphers on;
+    keepalive_requests 1000000;
+    location / {
+      # add_header is not inherited into a location that has its own, so all of them live here
+      $SECURITY_HEADERS_NGINX
+      proxy_pass http://app;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$host;
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$host;
+      proxy_set_header X-Request-Id \$request_id;
+      add_header X-Request-Id \$request_id always;
+      proxy_connect_timeout 2s; proxy_read_timeout 30s;
+    }
+  }
+}
+CONF
+  taskset -c $SERVER_CPU nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+  PIDS+=("$(pid_from_file "$WORK/nginx/nginx.pid")")
+  URL="https://127.0.0.1:$NGINX_PORT/bench"
+  wait_for "$URL"
+}
+
+# ---- HAProxy front
+start_haproxy() {
+  HAPROXY_PORT=$(free_port)
+  mkdir -p "$WORK/haproxy"
+  cat > "$WORK/haproxy/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4096
+  ssl-default-bind-options ssl-min-ver TLSv1.2
+  ssl-default-bind-ciphers $CIPHERS12
+  pidfile $WORK/haproxy/haproxy.pid
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+  option forwardfor
+frontend front
+  bind 127.0.0.1:$HAPROXY_PORT ssl crt $WORK/combined.pem alpn h2,http/1.1
+  http-request set-header X-Forwarded-Proto https
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  unique-id-format %{+X}o\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid
+  http-request set-header X-Request-Id %[unique-id]
+  http-response set-header X-Request-Id %[unique-id]
+  http-response set-header Strict-Transport-Security "$HSTS"
+  http-response set-header Content-Security-Policy "$CSP"
+  http-response set-header X-Frame-Options DENY
+  http-response set-header X-Content-Type-Options nosniff
+  http-response set-header Referrer-Policy strict-origin-when-cross-origin
+  http-response set-header Permissions-Policy "$PERMISSIONS"
+  http-response set-header Cross-Origin-Opener-Policy same-origin
+  default_backend app
+backend app
+  balance leastconn
+  server b1 127.0.0.1:$B1
+  server b2 127.0.0.1:$B2
+CONF
+  taskset -c $SERVER_CPU haproxy -D -f "$WORK/haproxy/haproxy.cfg"
+  PIDS+=("$(pid_from_file "$WORK/haproxy/haproxy.pid")")
+  URL="https://127.0.0.1:$HAPROXY_PORT/bench"
+  wait_for "$URL"
+}
+
+# ---- Gatehouse: the built distribution, gateway features, on free ports
+start_gatehouse() {
+  GH_PORT=$(free_port)
+  mkdir -p "$WORK/gatehouse"
+  tar xzf "$DIST" -C "$WORK/gatehouse"
+  local home; home="$(ls -d "$WORK"/gatehouse/gatehouse-*)"
+  local etc="$home/etc"
+  sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$etc/org.apache.karaf.shell.cfg"
+  sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" "$etc/org.apache.karaf.management.cfg"
+  sed -i "s/^org.osgi.service.http.port *=.*/org.osgi.service.http.port = $(free_port)/" "$etc/org.ops4j.pax.web.cfg"
+  # the gateway container role: listener, balancer, strategies and whatever else the umbrella feature holds
+  sed -i "s/^featuresBoot *= *\\\\/featuresBoot = gatehouse-gateway, \\\\/" "$etc/org.apache.karaf.features.cfg"
+  cat > "$etc/io.gatehouse.listener.cfg" <<CONF
+host = 127.0.0.1
+https.port = $GH_PORT
+http.port = -1
+tls.certificate = $WORK/cert.pem
+tls.private.key = $WORK/key.pem
+tls.ciphers = TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,TLS_CHACHA20_POLY1305_SHA256,TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256
+access.log = $ACCESS_LOG
+CONF
+  cat > "$etc/io.gatehouse.balancer.cfg" <<CONF
+strategy = least-conn
+backends = 127.0.0.1:$B1, 127.0.0.1:$B2
+health.enabled = false
+CONF
+  (cd "$home" && JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
+     EXTRA_JAVA_OPTS="-XX:+UseParallelGC -XX:ActiveProcessorCount=1" \
+     taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
+  PIDS+=("$(pid_from_file "$home/karaf.pid")")
+  URL="https://127.0.0.1:$GH_PORT/bench"
+  wait_for "$URL"
+}
+
+RESULTS="$WORK/results.txt"
+measure() { # name
+  local name="$1"
+  echo "== $name: warm-up" >&2
+  taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
+  echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
+  taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
+  p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
+  p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/$name.wrk" | tr '\n' ' ')
+  local h2="-"
+  if command -v h2load >/dev/null; then
+    taskset -c $LOAD_CPU h2load -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
+    h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
+  fi
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  printf '%-10s %12s %10s %10s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+}
+
+# load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
+printf '%-10s %12s %10s %10s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "h2load req/s" "load" | tee "$RESULTS"
+for front in $FRONTS; do
+  case "$front" in
+    gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;
+    nginx) start_nginx; curl -sk -D - -o /dev/null "$URL" > "$WORK/nginx.headers"; measure nginx 5 ;;
+    haproxy) start_haproxy; curl -sk -D - -o /dev/null "$URL" > "$WORK/haproxy.headers"; measure haproxy 5 ;;
+    *) echo "unknown front $front" >&2; exit 1 ;;
+  esac
+  # one front at a time on the server CPU
+  pid="${PIDS[-1]}"; kill "$pid"; for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+done
+echo
+echo "machine: $(nproc) CPUs, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs), $(free -g | awk '/Mem/ {print $2}') GB RAM, $(uname -r), $(java -version 2>&1 | head -1)"
+echo "versions: $(nginx -v 2>&1), $(haproxy -v | head -1), $(wrk -v 2>&1 | head -1)"
+echo "work dir (configs, raw outputs, response headers): $WORK"

@@ -1,0 +1,40 @@
+package io.gatehouse.listener.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One JSON line per request on the dedicated {@code io.gatehouse.access} logger. */
+final class AccessLog {
+
+    static final Logger LOG = LoggerFactory.getLogger("io.gatehouse.access");
+
+    private AccessLog() {
+    }
+
+    static boolean enabled() {
+        return LOG.isInfoEnabled();
+    }
+
+    static void log(JettyExchange exchange, int status, long latencyNanos, long bytes) {
+        StringBuilder line = new StringBuilder(256);
+        line.append("{\"requestId\":");
+        Json.string(line, exchange.requestId());
+        line.append(",\"client\":");
+        Json.string(line, exchange.clientAddress());
+        line.append(",\"method\":");
+        Json.string(line, exchange.method());
+        line.append(",\"path\":");
+        Json.string(line, exchange.rawPath());
+        line.append(",\"backend\":");
+        String backend = exchange.backend;
+        if (backend == null) {
+            line.append("null");
+        } else {
+            Json.string(line, backend);
+        }
+        line.append(",\"status\":").append(status)
+                .append(",\"latencyMs\":").append(latencyNanos / 1_000_000.0)
+                .append(",\"bytes\":").append(bytes).append('}');
+        LOG.info(line.toString());
+    }
+}

@@ -1,0 +1,43 @@
+package io.gatehouse.listener.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * List values from configuration. A {@code .cfg} file carries a list as one string, so each element is split
+ * further: on commas, or on semicolons for lists whose entries contain commas (Cache-Control values).
+ */
+final class ConfigLists {
+
+    static final Pattern COMMA = Pattern.compile(",");
+    static final Pattern SEMICOLON = Pattern.compile(";");
+
+    private ConfigLists() {
+    }
+
+    static String[] split(String[] values, Pattern separator) {
+        List<String> out = new ArrayList<>();
+        if (values != null) {
+            for (String value : values) {
+                if (value == null) {
+                    continue;
+                }
+                for (String part : separator.split(value)) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    static TrustedProxies trustedProxies(ListenerConfig config) {
+        return TrustedProxies.parse(split(config.trusted_proxies(), COMMA));
+    }
+
+    static StaticRoutes staticRoutes(ListenerConfig config) {
+        return StaticRoutes.parse(split(config.static_routes(), COMMA), split(config.static_cache_control(), SEMICOLON));
+    }
+}

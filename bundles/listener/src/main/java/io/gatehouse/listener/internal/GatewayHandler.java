@@ -1,0 +1,174 @@
+package io.gatehouse.listener.internal;
+
+import io.gatehouse.api.http.Verdict;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every request: plain HTTP is redirected to HTTPS; HTTPS requests become an exchange, run through the filter chain
+ * (a delay is scheduled, never slept) and are then served from a static route or proxied upstream. The wrapped
+ * handler serves the static routes.
+ */
+final class GatewayHandler extends Handler.Wrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+
+    private final FilterChain chain;
+    private final StaticRoutes staticRoutes;
+    private final UpstreamProxy proxy;
+    private final GatewayMetrics metrics;
+    private final TrustedProxies trustedProxies;
+    private final int redirectPort;
+    private final int maxHeaders;
+    private final int maxTargetBytes;
+    private final boolean accessLog;
+
+    GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, GatewayMetrics metrics,
+            TrustedProxies trustedProxies, ListenerConfig config) {
+        super(staticRoutes.newHandler(config.gzip_min_bytes()));
+        this.chain = chain;
+        this.staticRoutes = staticRoutes;
+        this.proxy = proxy;
+        this.metrics = metrics;
+        this.trustedProxies = trustedProxies;
+        this.redirectPort = config.redirect_port() > 0 ? config.redirect_port() : config.https_port();
+        this.maxHeaders = config.max_request_headers();
+        this.maxTargetBytes = config.max_request_line_bytes();
+        this.accessLog = config.access_log();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        if (!request.isSecure()) {
+            HttpsRedirect.send(request, response, callback, redirectPort);
+            return true;
+        }
+        long start = System.nanoTime();
+        JettyExchange exchange = new JettyExchange(request, trustedProxies, start);
+        request.setAttribute(JettyExchange.ATTRIBUTE, exchange);
+        Callback done = new Completion(exchange, response, callback);
+        if (request.getHeaders().size() > maxHeaders) {
+            ErrorResponses.send(request, response, done, 431, "too many request headers (limit " + maxHeaders + ")");
+            return true;
+        }
+        String target = request.getHttpURI().getPathQuery();
+        if (target != null && target.length() > maxTargetBytes) {
+            ErrorResponses.send(request, response, done, 414, "request target longer than " + maxTargetBytes + " bytes");
+            return true;
+        }
+        if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
+            ErrorResponses.send(request, response, done, 501, "protocol upgrades (WebSocket) are not proxied");
+            return true;
+        }
+        runChain(chain.entries(), 0, exchange, request, response, done);
+        return true;
+    }
+
+    private void runChain(FilterEntry[] entries, int from, JettyExchange exchange, Request request, Response response,
+            Callback callback) {
+        for (int i = from; i < entries.length; i++) {
+            FilterEntry entry = entries[i];
+            entry.seen.increment();
+            Verdict verdict;
+            try {
+                verdict = entry.filter().filter(exchange);
+            } catch (RuntimeException e) {
+                entry.failed.increment();
+                LOG.error("Request filter '{}' failed on {} {}", entry.name(), exchange.method(), exchange.rawPath(), e);
+                metrics.error();
+                ErrorResponses.send(request, response, callback, 500, "request filter failed");
+                return;
+            }
+            if (verdict == null || verdict == Verdict.proceed()) {
+                continue;
+            }
+            if (verdict.isRejection()) {
+                entry.rejected.increment();
+                ErrorResponses.send(request, response, callback, verdict.status(), verdict.message(), verdict.headers());
+                return;
+            }
+            if (verdict.delayMillis() > 0) {
+                entry.delayed.increment();
+                int next = i + 1;
+                Scheduler scheduler = getServer().getScheduler();
+                scheduler.schedule(() -> getServer().getThreadPool().execute(
+                        () -> runChain(entries, next, exchange, request, response, callback)),
+                        verdict.delayMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+        }
+        route(exchange, request, response, callback);
+    }
+
+    private void route(JettyExchange exchange, Request request, Response response, Callback callback) {
+        String path = exchange.path();
+        if (staticRoutes.match(path) == null) {
+            proxy.proxy(exchange, request, response, callback);
+            return;
+        }
+        HttpFields.Mutable headers = response.getHeaders();
+        exchange.applyResponseHeaders(headers);
+        String cacheControl = staticRoutes.cacheControl(path);
+        if (cacheControl != null) {
+            headers.put(HttpHeader.CACHE_CONTROL, cacheControl);
+        }
+        try {
+            if (!super.handle(request, response, callback)) {
+                ErrorResponses.send(request, response, callback, 404, "not found");
+            }
+        } catch (Exception e) {
+            LOG.error("Serving static {} failed", path, e);
+            metrics.error();
+            ErrorResponses.send(request, response, callback, 500, "internal error");
+        }
+    }
+
+    /** Ends an exchange: metrics, access log, the exchange's completion actions, then Jetty's callback. */
+    private final class Completion implements Callback {
+
+        private final JettyExchange exchange;
+        private final Response response;
+        private final Callback delegate;
+
+        Completion(JettyExchange exchange, Response response, Callback delegate) {
+            this.exchange = exchange;
+            this.response = response;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void succeeded() {
+            finish(response.getStatus());
+            delegate.succeeded();
+        }
+
+        @Override
+        public void failed(Throwable x) {
+            metrics.error();
+            finish(response.isCommitted() ? response.getStatus() : 500);
+            delegate.failed(x);
+        }
+
+        private void finish(int status) {
+            long latency = System.nanoTime() - exchange.startNanos();
+            metrics.request(status, latency);
+            if (accessLog && AccessLog.enabled()) {
+                AccessLog.log(exchange, status, latency, Response.getContentBytesWritten(response));
+            }
+            exchange.complete();
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return delegate.getInvocationType();
+        }
+    }
+}

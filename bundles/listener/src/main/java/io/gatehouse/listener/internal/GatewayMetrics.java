@@ -1,0 +1,68 @@
+package io.gatehouse.listener.internal;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.gatehouse.api.metrics.MetricNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The listener's metrics in the shared registry; every instrument is created once, so the hot path only counts. */
+final class GatewayMetrics {
+
+    static final String REQUESTS = "gatehouse.gateway.requests";
+    static final String LATENCY = "gatehouse.gateway.latency";
+    static final String ERRORS = "gatehouse.gateway.errors";
+    static final String CONNECTIONS = "gatehouse.gateway.connections.active";
+    static final String UPSTREAM_ERRORS = "gatehouse.gateway.upstream.errors";
+
+    private final MetricRegistry registry;
+    private final List<String> names = new ArrayList<>();
+    private final Meter[] byStatusClass = new Meter[6];
+    private final Timer latency;
+    private final Meter errors;
+    private final Meter upstreamErrors;
+    final LongAdder activeConnections = new LongAdder();
+
+    GatewayMetrics(MetricRegistry registry) {
+        this.registry = registry;
+        for (int i = 1; i <= 5; i++) {
+            byStatusClass[i] = registry.meter(track(MetricNames.name(REQUESTS, "status", i + "xx")));
+        }
+        latency = registry.timer(track(MetricNames.name(LATENCY)),
+                () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+        errors = registry.meter(track(MetricNames.name(ERRORS)));
+        upstreamErrors = registry.meter(track(MetricNames.name(UPSTREAM_ERRORS)));
+        String connections = track(MetricNames.name(CONNECTIONS));
+        registry.remove(connections);
+        registry.register(connections, (Gauge<Long>) activeConnections::sum);
+    }
+
+    private String track(String name) {
+        names.add(name);
+        return name;
+    }
+
+    void request(int status, long nanos) {
+        int statusClass = status / 100;
+        byStatusClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].mark();
+        latency.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A response the gateway itself failed: a 5xx it generated, or a response aborted mid-way. */
+    void error() {
+        errors.mark();
+    }
+
+    void upstreamError() {
+        upstreamErrors.mark();
+    }
+
+    void close() {
+        names.forEach(registry::remove);
+    }
+}

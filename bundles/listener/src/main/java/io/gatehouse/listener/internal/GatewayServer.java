@@ -1,0 +1,181 @@
+package io.gatehouse.listener.internal;
+
+import io.gatehouse.api.balancer.LoadBalancer;
+import java.util.function.Supplier;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Jetty 12 server built from one configuration: HTTPS (h2, http/1.1), the HTTP redirect, the proxy. */
+final class GatewayServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayServer.class);
+
+    final ListenerConfig config;
+    private final Server server;
+    private final HttpClient client;
+    private final ServerConnector https;
+    private final ServerConnector http;
+    final CertificateWatcher certificates;
+
+    /**
+     * Builds and starts a server. STACK.md trap 2: Jetty finds the ALPN processor (when the connection factory is
+     * built) and the HPACK pre-encoder (when PreEncodedHttpField initialises) with ServiceLoader through the thread
+     * context class loader; this bundle embeds both with their META-INF/services, so it is the TCCL meanwhile.
+     */
+    static GatewayServer start(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
+            GatewayMetrics metrics, java.util.function.Function<ListenerConfig, TlsMaterial> reload) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        ClassLoader bundle = GatewayServer.class.getClassLoader();
+        try {
+            thread.setContextClassLoader(bundle);
+            Class.forName("org.eclipse.jetty.http.PreEncodedHttpField", true, bundle);
+            GatewayServer server = new GatewayServer(config, tls, chain, balancer, metrics);
+            server.certificates.loader(() -> reload.apply(config));
+            server.start();
+            return server;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private GatewayServer(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
+            GatewayMetrics metrics) {
+        this.config = config;
+        TrustedProxies trusted = ConfigLists.trustedProxies(config);
+        StaticRoutes routes = ConfigLists.staticRoutes(config);
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("gatehouse-listener");
+        server = new Server(threads);
+        server.setStopTimeout(config.drain_timeout_ms());
+        server.setErrorHandler(new GatewayErrorHandler());
+
+        HttpConfiguration httpConfig = new HttpConfiguration();
+        httpConfig.setSendServerVersion(false);
+        httpConfig.setSendXPoweredBy(false);
+        httpConfig.setRequestHeaderSize(config.max_request_header_bytes());
+        httpConfig.setIdleTimeout(config.idle_timeout_ms());
+        httpConfig.setMinRequestDataRate(config.min_request_data_rate());
+        httpConfig.setSecureScheme("https");
+        httpConfig.setSecurePort(config.https_port());
+
+        HttpConfiguration httpsConfig = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        secure.setSniHostCheck(false); // the self-signed default certificate names localhost and 127.0.0.1 only
+        httpsConfig.addCustomizer(secure);
+
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(tls.password());
+        ssl.setKeyManagerPassword(tls.password());
+        ssl.setIncludeProtocols(ConfigLists.split(config.tls_protocols(), ConfigLists.COMMA));
+        ssl.setIncludeCipherSuites(ConfigLists.split(config.tls_ciphers(), ConfigLists.COMMA));
+        ssl.setUseCipherSuitesOrder(true);
+        ssl.setRenegotiationAllowed(false);
+        ssl.setSniRequired(false);
+
+        HttpConnectionFactory h1 = new HttpConnectionFactory(httpsConfig);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
+        h2.setMaxConcurrentStreams(config.h2_max_concurrent_streams());
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+        alpn.setDefaultProtocol(h1.getProtocol());
+        SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());
+
+        Connection.Listener counter = new Connection.Listener() {
+            @Override
+            public void onOpened(Connection connection) {
+                metrics.activeConnections.increment();
+            }
+
+            @Override
+            public void onClosed(Connection connection) {
+                metrics.activeConnections.decrement();
+            }
+        };
+        https = new ServerConnector(server, 1, 1, tlsFactory, alpn, h2, h1);
+        https.setHost(config.host());
+        https.setPort(config.https_port());
+        https.setIdleTimeout(config.idle_timeout_ms());
+        https.addEventListener(counter);
+        server.addConnector(https);
+        if (config.http_port() >= 0) {
+            http = new ServerConnector(server, 1, 1, new HttpConnectionFactory(httpConfig));
+            http.setHost(config.host());
+            http.setPort(config.http_port());
+            http.setIdleTimeout(config.idle_timeout_ms());
+            server.addConnector(http);
+        } else {
+            http = null;
+        }
+
+        ClientConnector clientConnector = new ClientConnector();
+        clientConnector.setSelectors(1);
+        client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        client.setExecutor(threads);
+        client.setConnectTimeout(config.upstream_connect_timeout_ms());
+        client.setIdleTimeout(config.upstream_idle_timeout_ms());
+        client.setMaxConnectionsPerDestination(config.upstream_max_connections_per_backend());
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.getContentDecoderFactories().clear(); // pass Content-Encoding through untouched
+
+        UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
+        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, metrics, trusted, config);
+        server.setHandler(new GracefulHandler(gateway));
+        certificates = new CertificateWatcher(ssl, tls, config.tls_watch_interval_seconds());
+    }
+
+    private void start() throws Exception {
+        try {
+            client.start();
+            server.start();
+        } catch (Exception e) {
+            stop();
+            throw e;
+        }
+        LOG.info("Gatehouse listener on https://{}:{} (h2, http/1.1){}, certificate from {}", config.host(),
+                https.getLocalPort(), http == null ? "" : ", http://" + config.host() + ":" + http.getLocalPort()
+                        + " redirects", certificates.current().source());
+    }
+
+    int httpsPort() {
+        return https.getLocalPort();
+    }
+
+    int httpPort() {
+        return http == null ? -1 : http.getLocalPort();
+    }
+
+    /** Stops accepting, lets in-flight requests finish within the drain time, then closes everything. */
+    void stop() {
+        certificates.close();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Listener did not stop cleanly", e);
+        }
+        try {
+            client.stop();
+        } catch (Exception e) {
+            LOG.warn("Upstream client did not stop cleanly", e);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package io.gatehouse.listener.internal;
+
+import io.gatehouse.api.balancer.Backend;
+import io.gatehouse.api.balancer.Lease;
+import io.gatehouse.api.balancer.LoadBalancer;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.jetty.client.ContentSourceRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proxies an exchange to the backend the {@link LoadBalancer} picks, over Jetty's HttpClient (keep-alive pool per
+ * backend), streaming both bodies. A connection failure is retried on another backend (bounded) when that is safe:
+ * nothing was sent yet, or the request is idempotent and has no body. Every outcome is reported to the lease.
+ */
+final class UpstreamProxy {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
+
+    private final HttpClient client;
+    private final Supplier<LoadBalancer> balancer;
+    private final GatewayMetrics metrics;
+    private final long idleTimeoutMs;
+    private final long totalTimeoutMs;
+    private final int maxTries;
+
+    UpstreamProxy(HttpClient client, Supplier<LoadBalancer> balancer, GatewayMetrics metrics, ListenerConfig config) {
+        this.client = client;
+        this.balancer = balancer;
+        this.metrics = metrics;
+        this.idleTimeoutMs = config.upstream_idle_timeout_ms();
+        this.totalTimeoutMs = config.upstream_total_timeout_ms();
+        this.maxTries = 1 + Math.max(0, config.upstream_retries());
+    }
+
+    void proxy(JettyExchange exchange, Request request, Response response, Callback callback) {
+        attempt(exchange, request, response, callback, Set.of(), 1);
+    }
+
+    private void attempt(JettyExchange exchange, Request request, Response response, Callback callback,
+            Set<String> excluded, int tryNumber) {
+        // after a failed try, running out of backends means the upstream failed: 502, not 503
+        LoadBalancer lb = balancer.get();
+        if (lb == null) {
+            metrics.error();
+            ErrorResponses.send(request, response, callback, 503, "no load balancer is running");
+            return;
+        }
+        Optional<Lease> acquired;
+        try {
+            acquired = lb.acquire(exchange, excluded);
+        } catch (RuntimeException e) {
+            LOG.error("The load balancer failed to pick a backend for {} {}", exchange.method(), exchange.rawPath(), e);
+            metrics.error();
+            ErrorResponses.send(request, response, callback, 503, "no backend available");
+            return;
+        }
+        if (acquired.isEmpty()) {
+            metrics.error();
+            if (tryNumber > 1) {
+                ErrorResponses.send(request, response, callback, 502, "upstream unavailable");
+            } else {
+                ErrorResponses.send(request, response, callback, 503, "no backend available");
+            }
+            return;
+        }
+        Lease lease = acquired.get();
+        Backend backend = lease.backend();
+        exchange.backend = backend.id();
+        boolean hasBody = hasBody(request);
+        org.eclipse.jetty.client.Request upstream = client.newRequest(backend.host(), backend.port())
+                .scheme("http")
+                .method(request.getMethod())
+                .path(pathAndQuery(request))
+                .version(HttpVersion.HTTP_1_1)
+                .idleTimeout(idleTimeoutMs, TimeUnit.MILLISECONDS)
+                .headers(headers -> copyRequestHeaders(exchange, request, headers));
+        if (totalTimeoutMs > 0) {
+            upstream.timeout(totalTimeoutMs, TimeUnit.MILLISECONDS);
+        }
+        if (hasBody) {
+            upstream.body(new ContentSourceRequestContent(request, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        }
+        Attempt attempt = new Attempt(exchange, request, response, callback, lease, excluded, tryNumber, hasBody);
+        upstream.onRequestCommit(r -> attempt.committed = true);
+        upstream.send(attempt);
+    }
+
+    private static boolean hasBody(Request request) {
+        HttpFields headers = request.getHeaders();
+        long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+        return length > 0 || (length < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING));
+    }
+
+    private static String pathAndQuery(Request request) {
+        String path = request.getHttpURI().getPath();
+        String query = request.getHttpURI().getQuery();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        return query == null ? path : path + '?' + query;
+    }
+
+    private static void copyRequestHeaders(JettyExchange exchange, Request request, HttpFields.Mutable out) {
+        HttpFields in = request.getHeaders();
+        String connection = in.get(HttpHeader.CONNECTION);
+        for (HttpField field : in) {
+            HttpHeader header = field.getHeader();
+            if (header != null && (HopByHop.REQUEST.contains(header) || header == HttpHeader.X_FORWARDED_FOR
+                    || header == HttpHeader.X_FORWARDED_PROTO || header == HttpHeader.X_FORWARDED_HOST)) {
+                continue;
+            }
+            if (connection != null && HopByHop.listedIn(connection, field.getName())) {
+                continue;
+            }
+            if (RequestIds.HEADER.equalsIgnoreCase(field.getName())) {
+                continue;
+            }
+            out.add(field);
+        }
+        String peer = exchange.peerAddress();
+        String forwardedFor = exchange.trustedPeer() ? in.get(HttpHeader.X_FORWARDED_FOR) : null;
+        out.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? peer : forwardedFor + ", " + peer);
+        out.put(HttpHeader.X_FORWARDED_PROTO, exchange.scheme());
+        String host = request.getHttpURI().getAuthority();
+        if (host == null) {
+            host = in.get(HttpHeader.HOST);
+        }
+        if (host != null) {
+            out.put(HttpHeader.X_FORWARDED_HOST, host);
+            out.put(HttpHeader.HOST, host);
+        }
+        out.put(RequestIds.HEADER, exchange.requestId());
+    }
+
+    private static boolean idempotent(String method) {
+        HttpMethod m = HttpMethod.fromString(method);
+        return m != null && m.isIdempotent();
+    }
+
+    /** One try against one backend: its response listener and its outcome. */
+    private final class Attempt implements org.eclipse.jetty.client.Response.Listener {
+
+        private final JettyExchange exchange;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final Lease lease;
+        private final Set<String> excluded;
+        private final int tryNumber;
+        private final boolean hasBody;
+        private final long startNanos = System.nanoTime();
+        volatile boolean committed;
+        private volatile boolean responseBegun;
+
+        Attempt(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
+                Set<String> excluded, int tryNumber, boolean hasBody) {
+            this.exchange = exchange;
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.lease = lease;
+            this.excluded = excluded;
+            this.tryNumber = tryNumber;
+            this.hasBody = hasBody;
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response upstream) {
+            responseBegun = true;
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response upstream) {
+            response.setStatus(upstream.getStatus());
+            HttpFields.Mutable out = response.getHeaders();
+            HttpFields in = upstream.getHeaders();
+            String connection = in.get(HttpHeader.CONNECTION);
+            for (HttpField field : in) {
+                HttpHeader header = field.getHeader();
+                if (header != null && HopByHop.RESPONSE.contains(header)) {
+                    continue;
+                }
+                if (connection != null && HopByHop.listedIn(connection, field.getName())) {
+                    continue;
+                }
+                out.add(field);
+            }
+            exchange.applyResponseHeaders(out);
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
+                Runnable demander) {
+            if (!chunk.hasRemaining()) {
+                demander.run();
+                return;
+            }
+            chunk.retain();
+            response.write(false, chunk.getByteBuffer(), new Callback() {
+                @Override
+                public void succeeded() {
+                    chunk.release();
+                    demander.run();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    chunk.release();
+                    upstream.abort(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return InvocationType.NON_BLOCKING;
+                }
+            });
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstream, java.nio.ByteBuffer content) {
+            throw new UnsupportedOperationException("content is streamed with demand");
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            long latency = System.nanoTime() - startNanos;
+            if (result.isSucceeded()) {
+                lease.succeeded(result.getResponse().getStatus(), latency);
+                response.write(true, null, callback);
+                return;
+            }
+            Throwable failure = result.getFailure();
+            lease.failed(failure);
+            metrics.upstreamError();
+            if (!responseBegun && canRetry(failure)) {
+                Set<String> next = new HashSet<>(excluded);
+                next.add(lease.backend().id());
+                LOG.debug("Retrying {} {} elsewhere after {} failed: {}", exchange.method(), exchange.rawPath(),
+                        lease.backend().id(), failure.toString());
+                attempt(exchange, request, response, callback, next, tryNumber + 1);
+                return;
+            }
+            if (response.isCommitted()) {
+                metrics.error();
+                callback.failed(failure);
+                return;
+            }
+            metrics.error();
+            if (failure instanceof TimeoutException) {
+                ErrorResponses.send(request, response, callback, 504, "upstream timed out");
+            } else {
+                ErrorResponses.send(request, response, callback, 502, "upstream unavailable");
+            }
+        }
+
+        /** Retry only what cannot have reached the backend's application twice with a different effect. */
+        private boolean canRetry(Throwable failure) {
+            if (tryNumber >= maxTries || failure instanceof TimeoutException) {
+                return false;
+            }
+            if (!committed) {
+                return true; // not a byte of the request went out, so its body was not read either
+            }
+            return !hasBody && idempotent(request.getMethod());
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package io.gatehouse.listener.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.codahale.metrics.MetricRegistry;
+import io.gatehouse.api.http.RequestFilter;
+import io.gatehouse.api.http.Verdict;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The listener as one real Jetty server on free ports, with real JDK backends and a stand-in balancer. */
+class GatewayServerTest {
+
+    @TempDir
+    static Path dir;
+
+    static TestBackend one;
+    static TestBackend two;
+    static FakeBalancer balancer = new FakeBalancer();
+    static FilterChain chain = new FilterChain();
+    static MetricRegistry registry = new MetricRegistry();
+    static GatewayServer server;
+    static SSLContext trust;
+    static HttpClient h1;
+    static HttpClient h2;
+    static AtomicInteger completions = new AtomicInteger();
+
+    @BeforeAll
+    static void start() throws Exception {
+        one = new TestBackend("one");
+        two = new TestBackend("two");
+        balancer.add(one.port());
+        balancer.add(two.port());
+        Path ui = Files.createDirectories(dir.resolve("web/ui"));
+        Files.writeString(ui.resolve("index.html"), "<html>gatehouse ui</html>\n".repeat(40));
+        Files.writeString(ui.resolve("app.js"), "console.log('hi');\n".repeat(100));
+        try (OutputStream gz = new GZIPOutputStream(Files.newOutputStream(ui.resolve("app.js.gz")))) {
+            gz.write(Files.readAllBytes(ui.resolve("app.js")));
+        }
+        Files.writeString(dir.resolve("web/secret.txt"), "outside the static root");
+        Files.createSymbolicLink(ui.resolve("link.txt"), dir.resolve("web/secret.txt"));
+        ListenerConfig config = Configs.config(Map.of(
+                "https_port", 0, "http_port", 0, "redirect_port", 8443,
+                "static_routes", new String[] {"/ui/=" + ui},
+                "trusted_proxies", new String[] {"10.0.0.0/8"},
+                "tls_watch_interval_seconds", 0));
+        TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
+        server = GatewayServer.start(config, tls, chain, () -> balancer, new GatewayMetrics(registry), c -> null);
+        trust = trusting(tls.keyStore());
+        h1 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        h2 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        chain.add(new FilterEntry(exchange -> {
+            exchange.setResponseHeader("X-Frame-Options", "DENY");
+            exchange.onComplete(completions::incrementAndGet);
+            if (exchange.path().startsWith("/forbidden")) {
+                return Verdict.reject(403, "forbidden here").withHeader("X-Why", "test");
+            }
+            if (exchange.path().startsWith("/slow")) {
+                return Verdict.delay(200);
+            }
+            return Verdict.proceed();
+        }, "headers", 100, 1, "test"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop();
+        one.close();
+        two.close();
+    }
+
+    static SSLContext trusting(KeyStore keyStore) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        String alias = keyStore.aliases().nextElement();
+        trusted.setCertificateEntry("gatehouse", keyStore.getCertificate(alias));
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    static URI https(String path) {
+        return URI.create("https://127.0.0.1:" + server.httpsPort() + path);
+    }
+
+    static HttpResponse<String> get(HttpClient client, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(https(path)).timeout(Duration.ofSeconds(10));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void proxiesToEveryBackendWithForwardedHeadersAndRequestId() throws Exception {
+        int before = one.hits.get() + two.hits.get();
+        HttpResponse<String> a = get(h1, "/api/x?y=1");
+        HttpResponse<String> b = get(h1, "/api/x?y=1", "X-Request-Id", "client-id-42");
+        assertEquals(200, a.statusCode());
+        assertEquals(200, b.statusCode());
+        assertNotEquals(a.body().contains("\"one\""), b.body().contains("\"one\""), a.body() + " / " + b.body());
+        assertTrue(a.body().contains("\"path\":\"/api/x?y=1\""), a.body());
+        assertEquals(before + 2, one.hits.get() + two.hits.get());
+        assertEquals("client-id-42", b.headers().firstValue("X-Request-Id").orElseThrow());
+        assertEquals(32, a.headers().firstValue("X-Request-Id").orElseThrow().length());
+        assertEquals("DENY", a.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertTrue(a.headers().firstValue("X-Secret-Hop").isEmpty(), "Connection-listed header must be stripped");
+        assertTrue(a.headers().firstValue("Server").isEmpty(), "no Server header");
+        var seen = (one.requestHeaders.isEmpty() ? two : one).requestHeaders;
+        var upstream = seen.get(seen.size() - 1);
+        assertEquals(List.of("127.0.0.1"), upstream.get("X-forwarded-for"));
+        assertEquals(List.of("https"), upstream.get("X-forwarded-proto"));
+        assertTrue(upstream.get("X-request-id").get(0).length() > 0);
+    }
+
+    @Test
+    void untrustedPeerCannotSpoofForwardedFor() throws Exception {
+        get(h1, "/api/spoof", "X-Forwarded-For", "6.6.6.6");
+        TestBackend last = one.requestHeaders.size() >= two.requestHeaders.size() ? one : two;
+        boolean sawSpoof = one.requestHeaders.stream().anyMatch(h -> String.valueOf(h.get("X-forwarded-for")).contains("6.6.6.6"))
+                || two.requestHeaders.stream().anyMatch(h -> String.valueOf(h.get("X-forwarded-for")).contains("6.6.6.6"));
+        assertFalse(sawSpoof, "X-Forwarded-For from an untrusted peer must be replaced");
+        assertTrue(last.hits.get() > 0);
+    }
+
+    @Test
+    void http2Works() throws Exception {
+        HttpResponse<String> response = get(h2, "/api/h2");
+        assertEquals(HttpClient.Version.HTTP_2, response.version());
+        assertEquals(200, response.statusCode());
+        assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
+    }
+
+    @Test
+    void plainHttpRedirectsKeepingPathAndQuery() throws Exception {
+        HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> get = plain.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpPort() + "/a/b?c=d&e")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(301, get.statusCode());
+        assertEquals("https://127.0.0.1:8443/a/b?c=d&e", get.headers().firstValue("Location").orElseThrow());
+        HttpResponse<String> post = plain.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + server.httpPort() + "/form")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(308, post.statusCode());
+    }
+
+    @Test
+    void rejectionCarriesJsonFilterHeadersAndRunsCompletionOnce() throws Exception {
+        int before = completions.get();
+        HttpResponse<String> response = get(h1, "/forbidden/thing");
+        assertEquals(403, response.statusCode());
+        assertTrue(response.body().contains("\"error\":\"forbidden here\""), response.body());
+        assertEquals("test", response.headers().firstValue("X-Why").orElseThrow());
+        assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertEquals("application/json", response.headers().firstValue("Content-Type").orElseThrow());
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (completions.get() == before && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(before + 1, completions.get());
+    }
+
+    @Test
+    void delayedRequestStillArrives() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> response = get(h1, "/slow/x");
+        assertEquals(200, response.statusCode());
+        assertTrue(System.nanoTime() - start >= 190_000_000L, "the delay verdict is honoured");
+        assertEquals(1, chain.entries()[0].delayed() >= 1 ? 1 : 0);
+    }
+
+    @Test
+    void postIsProxiedWithStreamedBody() throws Exception {
+        String body = "x".repeat(300_000);
+        HttpResponse<String> response = h1.send(HttpRequest.newBuilder(https("/api/upload"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        assertTrue(response.body().contains("\"bytes\":300000"), response.body());
+    }
+
+    @Test
+    void staticFilesHaveEtagConditionalGetRangeAndCompression() throws Exception {
+        HttpResponse<String> first = get(h1, "/ui/index.html");
+        assertEquals(200, first.statusCode());
+        assertTrue(first.body().contains("gatehouse ui"));
+        assertEquals("no-cache", first.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("DENY", first.headers().firstValue("X-Frame-Options").orElseThrow());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        assertTrue(first.headers().firstValue("Last-Modified").isPresent());
+        assertEquals(304, get(h1, "/ui/index.html", "If-None-Match", etag).statusCode());
+        HttpResponse<String> range = get(h1, "/ui/index.html", "Range", "bytes=0-5");
+        assertEquals(206, range.statusCode());
+        assertEquals("<html>", range.body());
+        HttpResponse<byte[]> gz = h1.send(HttpRequest.newBuilder(https("/ui/app.js")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElseThrow());
+        assertEquals("public, max-age=3600", gz.headers().firstValue("Cache-Control").orElseThrow());
+        HttpResponse<byte[]> html = h1.send(HttpRequest.newBuilder(https("/ui/index.html")).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", html.headers().firstValue("Content-Encoding").orElseThrow(), "text is gzipped on the fly");
+        assertEquals(404, get(h1, "/ui/missing.txt").statusCode());
+    }
+
+    @Test
+    void staticNeverServesOutsideItsDirectory() throws Exception {
+        for (String attack : List.of("/ui/../secret.txt", "/ui/%2e%2e/secret.txt", "/ui/..%2fsecret.txt",
+                "/ui/%2e%2e%2fsecret.txt", "/ui/....//secret.txt", "/ui/.%2e/secret.txt", "/ui/%252e%252e/secret.txt",
+                "/ui/link.txt", "/ui/%5c..%5csecret.txt", "/ui/..;/secret.txt")) {
+            String response = raw("GET " + attack + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            assertFalse(response.contains("outside the static root"), attack + " -> " + response);
+        }
+    }
+
+    @Test
+    void malformedRequestsGet400AndTheListenerStaysUp() throws Exception {
+        String bad = raw("GARBAGE\r\n\r\n");
+        assertTrue(bad.startsWith("HTTP/1.1 400"), bad);
+        String hugeHeader = raw("GET /api HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n");
+        assertTrue(hugeHeader.startsWith("HTTP/1.1 431"), hugeHeader);
+        StringBuilder many = new StringBuilder("GET /api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");
+        for (int i = 0; i < 150; i++) {
+            many.append("X-H").append(i).append(": v\r\n");
+        }
+        String tooMany = raw(many.append("\r\n").toString());
+        assertTrue(tooMany.startsWith("HTTP/1.1 431"), "[" + tooMany + "]");
+        assertFalse(bad.toLowerCase().contains("server: jetty"), bad);
+        assertEquals(200, get(h1, "/api/after-garbage").statusCode());
+    }
+
+    @Test
+    void tls11IsRefused() throws Exception {
+        SSLContext old = SSLContext.getInstance("TLS");
+        old.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null);
+        try (SSLSocket socket = (SSLSocket) old.getSocketFactory().createSocket("127.0.0.1", server.httpsPort())) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+            assertThrows(IOException.class, socket::startHandshake);
+        }
+    }
+
+    @Test
+    void deadBackendGets502JsonAndIdempotentRequestRetriesElsewhere() throws Exception {
+        FakeBalancer broken = new FakeBalancer();
+        int deadPort = TestPorts.unused();
+        broken.add(deadPort);
+        FakeBalancer saved = balancer;
+        balancer = broken;
+        try {
+            HttpResponse<String> response = get(h1, "/api/dead");
+            assertEquals(502, response.statusCode());
+            assertTrue(response.body().contains("\"status\":502"), response.body());
+            assertTrue(broken.outcomes.stream().allMatch(o -> o.endsWith("failed")), broken.outcomes.toString());
+            broken.add(one.port());
+            for (int i = 0; i < 4; i++) {
+                assertEquals(200, get(h1, "/api/retry").statusCode(), "retried on the live backend");
+            }
+            assertTrue(broken.outcomes.stream().noneMatch(o -> o.contains("TWICE")), broken.outcomes.toString());
+        } finally {
+            balancer = saved;
+        }
+    }
+
+    @Test
+    void certificateRotatesForNewConnectionsAndInvalidOneKeepsThePrevious() throws Exception {
+        TlsMaterial before = server.certificates.current();
+        Path otherEtc = Files.createDirectories(dir.resolve("other-etc"));
+        TlsMaterial rotated = TlsMaterial.selfSigned(otherEtc);
+        assertTrue(server.certificates.apply(rotated));
+        HttpClient trustsNew = HttpClient.newBuilder().sslContext(trusting(rotated.keyStore())).build();
+        assertEquals(200, trustsNew.send(HttpRequest.newBuilder(https("/api/rotated")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertTrue(server.certificates.apply(before));
+        Path broken = Files.writeString(dir.resolve("broken.p12"), "junk");
+        ListenerConfig bad = Configs.config(Map.of("tls_keystore", broken.toString(), "tls_keystore_password", "x"));
+        assertThrows(TlsMaterial.TlsException.class, () -> TlsMaterial.load(bad, dir));
+        assertEquals(before, server.certificates.current());
+        HttpClient fresh = HttpClient.newBuilder().sslContext(trust).build();
+        assertEquals(200, fresh.send(HttpRequest.newBuilder(https("/api/still")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    static String raw(String request) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.httpsPort())) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                    if (out.toString(StandardCharsets.ISO_8859_1).contains("\r\n\r\n") && !request.contains("Connection: close")) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                // closed by the server after an error response
+            }
+            return out.toString(StandardCharsets.ISO_8859_1);
+        } catch (SSLHandshakeException e) {
+            throw new AssertionError("handshake failed", e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.gatehouse.listener.internal;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A small real HTTP backend (JDK HttpServer) that echoes what it received as JSON-ish text. */
+final class TestBackend implements AutoCloseable {
+
+    final HttpServer server;
+    final String name;
+    final AtomicInteger hits = new AtomicInteger();
+    final List<Map<String, List<String>>> requestHeaders = new CopyOnWriteArrayList<>();
+    final Map<String, String> lastBody = new ConcurrentHashMap<>();
+
+    TestBackend(String name) throws IOException {
+        this.name = name;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            hits.incrementAndGet();
+            requestHeaders.add(exchange.getRequestHeaders());
+            byte[] in = exchange.getRequestBody().readAllBytes();
+            lastBody.put("body", new String(in, StandardCharsets.UTF_8));
+            byte[] out = ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"method\":\""
+                    + exchange.getRequestMethod() + "\",\"bytes\":" + in.length + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Connection", "keep-alive, X-Secret-Hop");
+            exchange.getResponseHeaders().add("X-Secret-Hop", "must not pass");
+            exchange.getResponseHeaders().add("Server", "backend/1.0");
+            exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : out.length);
+            if (!"HEAD".equals(exchange.getRequestMethod())) {
+                exchange.getResponseBody().write(out);
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

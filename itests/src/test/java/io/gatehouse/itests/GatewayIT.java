@@ -1,0 +1,297 @@
+package io.gatehouse.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import javax.inject.Inject;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The public listener in the real distribution: HTTPS with the generated certificate (trusted by loading it, never by
+ * turning verification off), HTTP/2, the HTTP redirect, TLS 1.1 refused, static files, malformed requests and a bad
+ * certificate configuration that leaves the previous certificate serving.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class GatewayIT {
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] config() {
+        int https = GatehouseOptions.freePort();
+        int http = GatehouseOptions.freePort();
+        int one = GatehouseOptions.freePort();
+        int two = GatehouseOptions.freePort();
+        return GatehouseOptions.gatehouse(
+                features(GatehouseOptions.featuresRepository(), "gatehouse-gateway"),
+                editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "backends",
+                        "127.0.0.1:" + one + " max_fails=1 fail_timeout=30s, 127.0.0.1:" + two + " max_fails=1 fail_timeout=30s"),
+                editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "health.enabled", "false"),
+                GatehouseOptions.port("backend1", one),
+                GatehouseOptions.port("backend2", two),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "https.port", String.valueOf(https)),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "http.port", String.valueOf(http)),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "tls.watch.interval.seconds", "1"),
+                GatehouseOptions.port("https", https),
+                GatehouseOptions.port("redirect", http));
+    }
+
+    private static Path etc() {
+        return Path.of(System.getProperty("karaf.etc"));
+    }
+
+    /** The generated certificate, loaded from the keystore the listener wrote (waits for the first start). */
+    private static X509Certificate generatedCertificate() throws Exception {
+        Path keystore = etc().resolve("gatehouse-listener.p12");
+        Path password = etc().resolve("gatehouse-listener.p12.password");
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!(Files.exists(keystore) && Files.exists(password))) {
+            if (System.nanoTime() > deadline) {
+                fail("the listener generated no certificate in " + etc());
+            }
+            Thread.sleep(200);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, Files.readString(password).trim().toCharArray());
+        }
+        return (X509Certificate) store.getCertificate("gatehouse");
+    }
+
+    private static SSLContext trusting(Certificate certificate) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("gatehouse", certificate);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
+    private static URI https(String path) {
+        return URI.create("https://127.0.0.1:" + GatehouseOptions.port("https") + path);
+    }
+
+    private HttpClient client(HttpClient.Version version) throws Exception {
+        return HttpClient.newBuilder().sslContext(trusting(generatedCertificate())).version(version)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Polls until the listener answers (it starts asynchronously after the feature installs). */
+    private HttpResponse<String> send(HttpClient client, HttpRequest request) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return client.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    public void http2AndStaticFilesWithEtagConditionalGetAndRange() throws Exception {
+        HttpClient h2 = client(HttpClient.Version.HTTP_2);
+        HttpResponse<String> page = send(h2, HttpRequest.newBuilder(https("/ui/index.html")).build());
+        assertEquals(page.body(), 200, page.statusCode());
+        assertEquals(HttpClient.Version.HTTP_2, page.version());
+        assertTrue(page.body().contains("Gatehouse"));
+        assertFalse("no Server header", page.headers().firstValue("Server").isPresent());
+        String etag = page.headers().firstValue("ETag").orElseThrow();
+        assertEquals(304, send(h2, HttpRequest.newBuilder(https("/ui/index.html")).header("If-None-Match", etag).build()).statusCode());
+        HttpResponse<String> range = send(h2, HttpRequest.newBuilder(https("/ui/index.html")).header("Range", "bytes=0-8").build());
+        assertEquals(206, range.statusCode());
+        assertEquals(9, range.body().length());
+    }
+
+    @Test
+    public void plainHttpRedirectsToHttps() throws Exception {
+        generatedCertificate();
+        HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> response = send(plain, HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + GatehouseOptions.port("redirect") + "/health?x=1")).build());
+        assertEquals(301, response.statusCode());
+        assertEquals("https://127.0.0.1:" + GatehouseOptions.port("https") + "/health?x=1",
+                response.headers().firstValue("Location").orElseThrow());
+    }
+
+    @Test
+    public void tls11IsRefusedAndTls12Accepted() throws Exception {
+        SSLContext context = trusting(generatedCertificate());
+        send(client(HttpClient.Version.HTTP_1_1), HttpRequest.newBuilder(https("/ui/")).build());
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.1"});
+            socket.startHandshake();
+            fail("a TLS 1.1 handshake must fail");
+        } catch (IOException expected) {
+            // refused by the server (or by the client JVM's own policy: either way no TLS 1.1 session exists)
+        }
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.startHandshake();
+            assertEquals("TLSv1.2", socket.getSession().getProtocol());
+        }
+    }
+
+    @Test
+    public void malformedRequestsGet400AndTheListenerStaysUp() throws Exception {
+        HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
+        send(h1, HttpRequest.newBuilder(https("/ui/")).build());
+        String response = raw("GARBAGE\r\n\r\n");
+        assertTrue(response, response.startsWith("HTTP/1.1 400"));
+        String badHeader = raw("GET /x HTTP/1.1\r\nHost: a\r\nNo colon here\r\n\r\n");
+        assertTrue(badHeader, badHeader.startsWith("HTTP/1.1 400"));
+        assertTrue(badHeader, badHeader.contains("application/json"));
+        String header = raw("GET /x HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
+        assertTrue(header, header.startsWith("HTTP/1.1 431"));
+        assertEquals(200, send(h1, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
+    }
+
+    /**
+     * Through the real balancer: every backend is reached; a backend killed mid-load loses no GET (retried on the
+     * other one); with both dead the answer is a 502 JSON; the listener then recovers.
+     */
+    @Test
+    public void requestsReachEveryBackendAndSurviveABackendDying() throws Exception {
+        TestBackendServer one = new TestBackendServer(GatehouseOptions.port("backend1"));
+        TestBackendServer two = new TestBackendServer(GatehouseOptions.port("backend2"));
+        one.start();
+        two.start();
+        try {
+            HttpClient h2 = client(HttpClient.Version.HTTP_2);
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (seen.size() < 2 && System.nanoTime() < deadline) {
+                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/echo/who?n=1")).build());
+                if (response.statusCode() == 200) {
+                    seen.add(response.body());
+                    assertTrue(response.headers().firstValue("X-Request-Id").isPresent());
+                }
+            }
+            assertTrue("both backends answered: " + seen, seen.contains("{\"backend\":\"" + one.id() + "\"}")
+                    && seen.contains("{\"backend\":\"" + two.id() + "\"}"));
+
+            one.stop();
+            for (int i = 0; i < 40; i++) {
+                HttpResponse<String> response = send(h2, HttpRequest.newBuilder(https("/echo/after-kill/" + i)).build());
+                assertEquals("GET " + i + " after a backend died: " + response.body(), 200, response.statusCode());
+                assertTrue(response.body(), response.body().contains(two.id()));
+            }
+
+            two.stop();
+            HttpResponse<String> dead = send(h2, HttpRequest.newBuilder(https("/echo/all-dead")).build());
+            // the last live backend fails this request, the other is already marked down: the upstream failed
+            assertEquals(dead.body(), 502, dead.statusCode());
+            assertTrue(dead.body(), dead.body().contains("\"status\":502"));
+            assertTrue(dead.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+        } finally {
+            one.stop();
+            two.stop();
+        }
+    }
+
+    @Test
+    public void missingOrInvalidCertificateKeepsThePreviousOne() throws Exception {
+        X509Certificate before = generatedCertificate();
+        HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
+        assertEquals(200, send(h1, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
+        Path broken = Files.writeString(etc().resolve("broken-" + System.nanoTime() + ".p12"), "not a keystore");
+        org.osgi.service.cm.Configuration config = configurationAdmin.getConfiguration("io.gatehouse.listener", null);
+        Dictionary<String, Object> original = config.getProperties();
+        try {
+            for (String keystore : new String[] {broken.toString(), etc().resolve("does-not-exist.p12").toString()}) {
+                Dictionary<String, Object> changed = copy(original);
+                changed.put("tls.keystore", keystore);
+                changed.put("tls.keystore.password", "whatever");
+                config.update(changed);
+                // the update is refused asynchronously; the listener must keep answering with the same certificate
+                for (int i = 0; i < 10; i++) {
+                    HttpClient fresh = client(HttpClient.Version.HTTP_1_1);
+                    assertEquals(200, send(fresh, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
+                    assertEquals(before, peerCertificate());
+                    Thread.sleep(100);
+                }
+            }
+        } finally {
+            config.update(original);
+        }
+    }
+
+    private static Dictionary<String, Object> copy(Dictionary<String, Object> in) {
+        Hashtable<String, Object> out = new Hashtable<>();
+        for (var keys = in.keys(); keys.hasMoreElements();) {
+            String key = keys.nextElement();
+            out.put(key, in.get(key));
+        }
+        return out;
+    }
+
+    private static Certificate peerCertificate() throws Exception {
+        try (SSLSocket socket = (SSLSocket) trusting(generatedCertificate()).getSocketFactory()
+                .createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
+            socket.startHandshake();
+            return socket.getSession().getPeerCertificates()[0];
+        }
+    }
+
+    private static String raw(String request) throws Exception {
+        try (SSLSocket socket = (SSLSocket) trusting(generatedCertificate()).getSocketFactory()
+                .createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setApplicationProtocols(new String[] {"http/1.1"});
+            socket.setSSLParameters(parameters);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                InputStream in = socket.getInputStream();
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    out.write(buffer, 0, n);
+                }
+            } catch (IOException closed) {
+                // the server closes the connection after the error response
+            }
+            return out.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+}
