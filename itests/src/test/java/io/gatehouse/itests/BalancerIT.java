@@ -105,8 +105,14 @@ public class BalancerIT {
     @Configuration
     public Option[] config() {
         Path jar = ThirdPartyStrategyBundle.build(Path.of("target", "third-party", "last-candidate-strategy.jar"));
+        int https = GatehouseOptions.freePort();
         return GatehouseOptions.gatehouse(
-                features(GatehouseOptions.featuresRepository(), "gatehouse-balancer", "gatehouse-strategies"),
+                features(GatehouseOptions.featuresRepository(), "gatehouse-balancer", "gatehouse-strategies",
+                        "gatehouse-listener"),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "https.port", String.valueOf(https)),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "http.port",
+                        String.valueOf(GatehouseOptions.freePort())),
+                GatehouseOptions.port("https", https),
                 GatehouseOptions.port("backend1", GatehouseOptions.freePort()),
                 GatehouseOptions.port("backend2", GatehouseOptions.freePort()),
                 GatehouseOptions.port("backend3", GatehouseOptions.freePort()),
@@ -427,6 +433,146 @@ public class BalancerIT {
             assertNotNull(registry.getGauges().get(MetricNames.name("gatehouse.backend.active", "backend", s.id())));
         }
         assertTrue(total >= 30);
+    }
+
+    // ---------------------------------------------------------------- end to end, through the HTTPS listener
+
+    @Test
+    public void strategySwapsWhileClientsSendContinuouslyThroughHttpsLoseNoRequest() throws Exception {
+        await("strategies", () -> balancer().strategies().containsAll(BUILT_IN), Duration.ofSeconds(30));
+        HttpsLoad load = new HttpsLoad(httpsClient(), 4);
+        load.start();
+        try {
+            load.awaitResponses(100);
+            for (int i = 0; i < 3 * BUILT_IN.size(); i++) {
+                long before = load.responses();
+                balancer().useStrategy(BUILT_IN.get(i % BUILT_IN.size()));
+                load.awaitResponses(before + 20); // each strategy serves real traffic before the next swap
+            }
+        } finally {
+            load.stop();
+        }
+        load.assertAllOk();
+        for (TestBackendServer s : servers) {
+            assertTrue("every backend served: " + load.servedBy, load.servedBy.contains(s.id()));
+        }
+    }
+
+    @Test
+    public void killingABackendMidLoadLosesNoIdempotentRequest() throws Exception {
+        HttpsLoad load = new HttpsLoad(httpsClient(), 6);
+        load.start();
+        TestBackendServer victim = servers[1];
+        try {
+            load.awaitResponses(150);
+            victim.stop();
+            long killedAt = load.responses();
+            load.awaitResponses(killedAt + 300);
+        } finally {
+            load.stop();
+        }
+        load.assertAllOk();
+        assertEquals(BackendState.DOWN, backend(victim.id()).state());
+        assertTrue(backend(victim.id()).totalFailures() >= 1);
+    }
+
+    /** Clients sending GETs through the HTTPS listener back to back until stopped, recording every outcome. */
+    private static final class HttpsLoad {
+
+        private final HttpClient client;
+        private final int clients;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicInteger ok = new AtomicInteger();
+        private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        final Set<String> servedBy = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private ExecutorService pool;
+        private final List<Future<?>> running = new ArrayList<>();
+
+        HttpsLoad(HttpClient client, int clients) {
+            this.client = client;
+            this.clients = clients;
+        }
+
+        void start() {
+            pool = Executors.newFixedThreadPool(clients);
+            for (int c = 0; c < clients; c++) {
+                int id = c;
+                running.add(pool.submit(() -> {
+                    for (int i = 0; !stop.get(); i++) {
+                        URI uri = URI.create("https://127.0.0.1:" + GatehouseOptions.port("https") + "/api/load/"
+                                + id + "/" + i);
+                        try {
+                            HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) {
+                                ok.incrementAndGet();
+                                servedBy.add(r.body().replaceAll(".*\"backend\":\"([^\"]+)\".*", "$1"));
+                            } else {
+                                failures.add(uri + " -> " + r.statusCode() + " " + r.body());
+                            }
+                        } catch (Exception e) {
+                            failures.add(uri + " -> " + e);
+                        }
+                    }
+                    return null;
+                }));
+            }
+        }
+
+        long responses() {
+            return ok.get() + failures.size();
+        }
+
+        void awaitResponses(long n) {
+            await(n + " responses through the listener (failures so far: " + failures.size() + ")",
+                    () -> responses() >= n || !failures.isEmpty() && failures.size() > 50, Duration.ofSeconds(120));
+        }
+
+        void stop() throws Exception {
+            stop.set(true);
+            for (Future<?> f : running) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            pool.shutdownNow();
+        }
+
+        void assertAllOk() {
+            assertTrue("requests lost (" + failures.size() + " of " + responses() + "): "
+                    + failures.subList(0, Math.min(5, failures.size())), failures.isEmpty());
+            assertTrue(ok.get() > 0);
+        }
+    }
+
+    /** A client trusting the certificate the listener generated on first start (verification stays on). */
+    private static HttpClient httpsClient() throws Exception {
+        Path etc = Path.of(System.getProperty("karaf.etc"));
+        Path keystore = etc.resolve("gatehouse-listener.p12");
+        Path password = etc.resolve("gatehouse-listener.p12.password");
+        await("the listener's generated certificate", () -> Files.exists(keystore) && Files.exists(password),
+                Duration.ofSeconds(90));
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, Files.readString(password).trim().toCharArray());
+        }
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("gatehouse", store.getCertificate("gatehouse"));
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        URI probe = URI.create("https://127.0.0.1:" + GatehouseOptions.port("https") + "/api/ready");
+        await("the listener proxies to the backends", () -> {
+            try {
+                return client.send(HttpRequest.newBuilder(probe).GET().build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        }, Duration.ofSeconds(90));
+        return client;
     }
 
     // ---------------------------------------------------------------- helpers
