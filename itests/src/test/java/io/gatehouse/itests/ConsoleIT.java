@@ -251,7 +251,7 @@ public class ConsoleIT {
             // no supervisor in this container: the section says so, and the action is refused without one
             assertTrue(browser.findElement(By.id("gh-instances")).getText().contains("supervisor service is not running"));
             HttpResponse<String> r = post(ADMIN, ADMIN_PASSWORD,
-                    Map.of("action", "scale", "count", "-1", "csrf", csrfToken(ADMIN, ADMIN_PASSWORD)));
+                    Map.of("action", "scale", "count", "2", "csrf", csrfToken(ADMIN, ADMIN_PASSWORD)));
             assertEquals(503, r.statusCode());
             assertTrue(r.body(), message(r.body()).contains("supervisor is not running"));
         } else {

@@ -67,7 +67,9 @@ final class InstancesSection {
 
     ActionResult restart(String raw) {
         if (!shell.has("cluster", "restart")) {
-            return ActionResult.unavailable("The supervisor is not running: no instance can be restarted.");
+            return ActionResult.unavailable(present()
+                    ? "This supervisor has no cluster:restart command: it restarts crashed instances by itself."
+                    : "The supervisor is not running: no instance can be restarted.");
         }
         String name = raw == null ? "" : raw.trim();
         Set<String> known = instances().keySet();
@@ -79,9 +81,6 @@ final class InstancesSection {
     }
 
     ActionResult scale(String raw) {
-        if (!shell.has("cluster", "scale")) {
-            return ActionResult.unavailable("The supervisor is not running: the app containers cannot be scaled.");
-        }
         String value = raw == null ? "" : raw.trim();
         int count;
         try {
@@ -93,6 +92,11 @@ final class InstancesSection {
         if (count < 0 || count > MAX_INSTANCES) {
             return ActionResult.badInput("Instance count must be from 0 to " + MAX_INSTANCES + ", was " + count
                     + ". Nothing was changed.");
+        }
+        if (!shell.has("cluster", "scale")) {
+            return ActionResult.unavailable(present()
+                    ? "This supervisor has no cluster:scale command: the app containers cannot be scaled here."
+                    : "The supervisor is not running: the app containers cannot be scaled.");
         }
         return runAction("cluster:scale " + count, "Scaling to " + count + " app containers.");
     }
