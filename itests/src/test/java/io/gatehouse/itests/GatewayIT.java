@@ -22,6 +22,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Dictionary;
+import java.util.List;
 import java.util.Hashtable;
 import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
@@ -65,6 +66,8 @@ public class GatewayIT {
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "https.port", String.valueOf(https)),
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "http.port", String.valueOf(http)),
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "tls.watch.interval.seconds", "1"),
+                // the test client plays a trusted proxy: its X-Forwarded-For names the client
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "trusted.proxies", "127.0.0.1/32"),
                 GatehouseOptions.port("https", https),
                 GatehouseOptions.port("redirect", http));
     }
@@ -224,6 +227,51 @@ public class GatewayIT {
         } finally {
             one.stop();
             two.stop();
+        }
+    }
+
+    @Test
+    public void edgeFiltersAnswerOverHttps() throws Exception {
+        TestBackendServer one = new TestBackendServer(GatehouseOptions.port("backend1"));
+        TestBackendServer two = new TestBackendServer(GatehouseOptions.port("backend2"));
+        one.start();
+        two.start();
+        try {
+            HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
+            // the login zone: 5 a minute per client (burst 4, nodelay); clients told apart through the trusted proxy
+            for (int i = 1; i <= 5; i++) {
+                HttpResponse<String> ok = send(h1, login("198.51.100.7"));
+                assertEquals("login " + i + ": " + ok.body(), 200, ok.statusCode());
+                assertSecurityHeaders("proxied", ok);
+            }
+            HttpResponse<String> limited = send(h1, login("198.51.100.7"));
+            assertEquals(limited.body(), 429, limited.statusCode());
+            assertTrue("Retry-After", Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            assertTrue(limited.headers().firstValue("Content-Type").orElseThrow().startsWith("application/json"));
+            assertSecurityHeaders("rate-limited", limited);
+            assertEquals("another client still passes", 200, send(h1, login("198.51.100.8")).statusCode());
+
+            assertSecurityHeaders("static", send(h1, HttpRequest.newBuilder(https("/ui/index.html")).build()));
+            String traversal = raw("GET /ui/%2e%2e%2f%2e%2e%2fetc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            assertTrue(traversal, traversal.startsWith("HTTP/1.1 400"));
+            assertFalse(traversal, traversal.contains("root:"));
+        } finally {
+            one.stop();
+            two.stop();
+        }
+    }
+
+    private static HttpRequest login(String client) {
+        return HttpRequest.newBuilder(https("/api/auth/login")).header("X-Forwarded-For", client)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"u\",\"password\":\"p\"}")).build();
+    }
+
+    private static void assertSecurityHeaders(String what, HttpResponse<String> response) {
+        for (String header : List.of("Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options",
+                "X-Content-Type-Options", "Referrer-Policy")) {
+            assertTrue(header + " on the " + what + " response (" + response.statusCode() + ")",
+                    response.headers().firstValue(header).isPresent());
         }
     }
 
