@@ -35,33 +35,26 @@ public class AuditQueries {
 
     public List<Map<String, Object>> auditTrail(int limit) {
         return read("audit.trail", "audit_log", "SELECT event_id, time, actor, action, target, outcome,"
-                + " client_address, request_id FROM audit_log ORDER BY seq DESC LIMIT ?", limit, rs -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", rs.getString(1));
-                    row.put("time", rs.getTimestamp(2).toInstant());
-                    row.put("actor", rs.getString(3));
-                    row.put("action", rs.getString(4));
-                    row.put("target", rs.getString(5));
-                    row.put("outcome", rs.getString(6));
-                    row.put("clientAddress", rs.getString(7));
-                    row.put("requestId", rs.getString(8));
-                    return row;
-                });
+                + " client_address, request_id FROM audit_log ORDER BY seq DESC LIMIT ?", limit,
+                columnsAs("id", "time", "actor", "action", "target", "outcome", "clientAddress", "requestId"));
     }
 
     public List<Map<String, Object>> securityEvents(int limit) {
         return read("audit.securityEvents", "security_events", "SELECT event_id, time, type, subject, client_address,"
-                + " request_id, detail FROM security_events ORDER BY time DESC LIMIT ?", limit, rs -> {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("id", rs.getString(1));
-                    row.put("time", rs.getTimestamp(2).toInstant());
-                    row.put("type", rs.getString(3));
-                    row.put("subject", rs.getString(4));
-                    row.put("clientAddress", rs.getString(5));
-                    row.put("requestId", rs.getString(6));
-                    row.put("detail", rs.getString(7));
-                    return row;
-                });
+                + " request_id, detail FROM security_events ORDER BY time DESC LIMIT ?", limit,
+                columnsAs("id", "time", "type", "subject", "clientAddress", "requestId", "detail"));
+    }
+
+    /** Maps the selected columns, in order, to JSON keys: timestamps as instants, everything else as text. */
+    private static RowMapper columnsAs(String... keys) {
+        return rs -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 0; i < keys.length; i++) {
+                Object value = rs.getObject(i + 1);
+                row.put(keys[i], value instanceof java.sql.Timestamp t ? t.toInstant() : rs.getString(i + 1));
+            }
+            return row;
+        };
     }
 
     @FunctionalInterface
