@@ -45,6 +45,16 @@ final class GatewayHandler extends Handler.Wrapper {
         this.accessLog = config.access_log();
     }
 
+    /**
+     * Non-blocking: Jetty runs the handler on the thread that parsed the request (no hand-off to a worker), which
+     * on a small server is most of the cost of a proxied request. Nothing here blocks: filters must not (api
+     * contract), the proxy is asynchronous, delays are scheduled, and static files are served on a worker thread.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         if (!request.isSecure()) {
@@ -120,6 +130,11 @@ final class GatewayHandler extends Handler.Wrapper {
         if (cacheControl != null) {
             headers.put(HttpHeader.CACHE_CONTROL, cacheControl);
         }
+        // file I/O may block: never on the thread that runs the connections
+        getServer().getThreadPool().execute(() -> serveStatic(path, request, response, callback));
+    }
+
+    private void serveStatic(String path, Request request, Response response, Callback callback) {
         try {
             if (!super.handle(request, response, callback)) {
                 ErrorResponses.send(request, response, callback, 404, "not found");

@@ -127,7 +127,11 @@ final class GatewayServer {
 
         ClientConnector clientConnector = new ClientConnector();
         clientConnector.setSelectors(1);
-        client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(clientConnector);
+        // upstream responses are handled on the client's selector thread: the listener only writes them on
+        // asynchronously, so a hand-off to a worker thread would only cost a context switch
+        transport.setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+        client = new HttpClient(transport);
         client.setExecutor(threads);
         client.setConnectTimeout(config.upstream_connect_timeout_ms());
         client.setIdleTimeout(config.upstream_idle_timeout_ms());
