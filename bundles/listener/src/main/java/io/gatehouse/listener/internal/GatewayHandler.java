@@ -24,6 +24,7 @@ final class GatewayHandler extends Handler.Wrapper {
     private final FilterChain chain;
     private final StaticRoutes staticRoutes;
     private final UpstreamProxy proxy;
+    private final WebSocketTunnel webSockets;
     private final GatewayMetrics metrics;
     private final TrustedProxies trustedProxies;
     private final int redirectPort;
@@ -31,12 +32,13 @@ final class GatewayHandler extends Handler.Wrapper {
     private final int maxTargetBytes;
     private final boolean accessLog;
 
-    GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, GatewayMetrics metrics,
-            TrustedProxies trustedProxies, ListenerConfig config) {
+    GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, WebSocketTunnel webSockets,
+            GatewayMetrics metrics, TrustedProxies trustedProxies, ListenerConfig config) {
         super(staticRoutes.newHandler(config.gzip_min_bytes()));
         this.chain = chain;
         this.staticRoutes = staticRoutes;
         this.proxy = proxy;
+        this.webSockets = webSockets;
         this.metrics = metrics;
         this.trustedProxies = trustedProxies;
         this.redirectPort = config.redirect_port() > 0 ? config.redirect_port() : config.https_port();
@@ -64,7 +66,7 @@ final class GatewayHandler extends Handler.Wrapper {
         long start = System.nanoTime();
         JettyExchange exchange = new JettyExchange(request, trustedProxies, start);
         request.setAttribute(JettyExchange.ATTRIBUTE, exchange);
-        Callback done = new Completion(exchange, response, callback);
+        Completion done = new Completion(exchange, response, callback);
         if (request.getHeaders().size() > maxHeaders) {
             ErrorResponses.send(request, response, done, 431, "too many request headers (limit " + maxHeaders + ")");
             return true;
@@ -75,8 +77,11 @@ final class GatewayHandler extends Handler.Wrapper {
             return true;
         }
         if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
-            ErrorResponses.send(request, response, done, 501, "protocol upgrades (WebSocket) are not proxied");
-            return true;
+            if (!WebSocketTunnel.isWebSocketUpgrade(request)) {
+                ErrorResponses.send(request, response, done, 501, "only WebSocket upgrades over HTTP/1.1 are proxied");
+                return true;
+            }
+            exchange.webSocket = done;
         }
         runChain(chain.entries(), 0, exchange, request, response, done);
         return true;
@@ -121,7 +126,15 @@ final class GatewayHandler extends Handler.Wrapper {
     private void route(JettyExchange exchange, Request request, Response response, Callback callback) {
         String path = exchange.path();
         if (staticRoutes.match(path) == null) {
-            proxy.proxy(exchange, request, response, callback);
+            if (exchange.webSocket != null) {
+                webSockets.open(exchange, request, response, callback, exchange.webSocket);
+            } else {
+                proxy.proxy(exchange, request, response, callback);
+            }
+            return;
+        }
+        if (exchange.webSocket != null) {
+            ErrorResponses.send(request, response, callback, 404, "no WebSocket endpoint under a static route");
             return;
         }
         HttpFields.Mutable headers = response.getHeaders();
@@ -146,12 +159,23 @@ final class GatewayHandler extends Handler.Wrapper {
         }
     }
 
+    /** The end of an exchange that outlives its HTTP response: a WebSocket tunnel ends when it closes. */
+    interface Deferrable {
+
+        /** The exchange does not end with its response; {@link #finishDeferred} ends it. */
+        void defer();
+
+        void finishDeferred(int status);
+    }
+
     /** Ends an exchange: metrics, access log, the exchange's completion actions, then Jetty's callback. */
-    private final class Completion implements Callback {
+    private final class Completion implements Callback, Deferrable {
 
         private final JettyExchange exchange;
         private final Response response;
         private final Callback delegate;
+        private volatile boolean deferred;
+        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
         Completion(JettyExchange exchange, Response response, Callback delegate) {
             this.exchange = exchange;
@@ -160,8 +184,20 @@ final class GatewayHandler extends Handler.Wrapper {
         }
 
         @Override
+        public void defer() {
+            deferred = true;
+        }
+
+        @Override
+        public void finishDeferred(int status) {
+            finish(status);
+        }
+
+        @Override
         public void succeeded() {
-            finish(response.getStatus());
+            if (!deferred) {
+                finish(response.getStatus());
+            }
             delegate.succeeded();
         }
 
@@ -173,6 +209,9 @@ final class GatewayHandler extends Handler.Wrapper {
         }
 
         private void finish(int status) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
             long latency = System.nanoTime() - exchange.startNanos();
             metrics.request(status, latency);
             if (accessLog && AccessLog.enabled()) {

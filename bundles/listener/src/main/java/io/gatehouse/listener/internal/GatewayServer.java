@@ -94,6 +94,8 @@ final class GatewayServer {
         HttpConnectionFactory h1 = new HttpConnectionFactory(httpsConfig);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
         h2.setMaxConcurrentStreams(config.h2_max_concurrent_streams());
+        // no WebSocket over HTTP/2 (RFC 8441): clients then open WebSockets over HTTP/1.1, which the tunnel passes on
+        h2.setConnectProtocolEnabled(false);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(h1.getProtocol());
         SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());
@@ -142,7 +144,8 @@ final class GatewayServer {
         client.getContentDecoderFactories().clear(); // pass Content-Encoding through untouched
 
         UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
-        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, metrics, trusted, config);
+        WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
+        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config);
         server.setHandler(new GracefulHandler(gateway));
         certificates = new CertificateWatcher(ssl, tls, config.tls_watch_interval_seconds());
     }

@@ -65,6 +65,9 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "Upstream total timeout for one exchange, ms; 0 for none (WebSocket, streams)")
     long upstream_total_timeout_ms() default 60000;
 
+    @AttributeDefinition(description = "WebSocket tunnels: closed (both sides) after this long without a byte either way, ms")
+    long websocket_idle_timeout_ms() default 300000;
+
     @AttributeDefinition(description = "Keep-alive connections kept per backend")
     int upstream_max_connections_per_backend() default 256;
 

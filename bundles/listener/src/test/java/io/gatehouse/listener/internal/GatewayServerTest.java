@@ -314,6 +314,98 @@ class GatewayServerTest {
                 HttpResponse.BodyHandlers.ofString()).statusCode());
     }
 
+    /** An upgraded socket: the 101 head was read, {@code in} continues with the tunnel's bytes. */
+    record Upgraded(SSLSocket socket, String head, InputStream in) implements AutoCloseable {
+        String read(int bytes) throws IOException {
+            return new String(in.readNBytes(bytes), StandardCharsets.ISO_8859_1);
+        }
+
+        void write(String text) throws IOException {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static Upgraded upgrade(String path) throws Exception {
+        SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.httpsPort());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nX-Request-Id: ws-test-1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return new Upgraded(socket, head.toString(StandardCharsets.ISO_8859_1), in);
+    }
+
+    @Test
+    void webSocketUpgradeBecomesATunnelBothWaysAndClosesBothSides() throws Exception {
+        FakeBalancer saved = balancer;
+        try (UpgradeEchoBackend echo = new UpgradeEchoBackend()) {
+            FakeBalancer ws = new FakeBalancer();
+            ws.add(echo.port());
+            balancer = ws;
+            try (Upgraded client = upgrade("/chat/room?x=1")) {
+                assertTrue(client.head().startsWith("HTTP/1.1 101"), client.head());
+                assertTrue(client.head().contains("X-Frame-Options: DENY"), client.head());
+                assertTrue(client.head().contains("X-Request-Id: ws-test-1"), client.head());
+                assertTrue(client.head().contains("Sec-WebSocket-Accept: test"), client.head());
+                assertFalse(client.head().contains("backend/1.0"), client.head());
+                assertEquals("welcome", client.read(7), "bytes the backend sent right after its 101");
+                client.write("ping-1");
+                assertEquals("ping-1", client.read(6));
+                client.write("x".repeat(100_000));
+                assertEquals("x".repeat(100_000), client.read(100_000));
+                String sent = echo.heads.get(0);
+                assertTrue(sent.startsWith("GET /chat/room?x=1 HTTP/1.1\r\n"), sent);
+                assertTrue(sent.contains("Upgrade: websocket"), sent);
+                assertTrue(sent.contains("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="), sent);
+                assertTrue(sent.contains("X-Forwarded-Proto: https"), sent);
+                assertTrue(sent.contains("X-Request-Id: ws-test-1"), sent);
+                // the backend closes: the client's side closes too
+                client.write("bye");
+                assertEquals(-1, client.in().read(), "client side closed after the backend closed");
+            }
+            // the client closes: the backend's side closes too
+            int ended = echo.ended.get();
+            try (Upgraded client = upgrade("/chat/other")) {
+                client.read(7);
+                client.write("hi");
+                assertEquals("hi", client.read(2));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (echo.ended.get() == ended && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(ended + 1, echo.ended.get(), "backend side closed after the client closed");
+            assertTrue(ws.outcomes.stream().allMatch(o -> o.endsWith("ok 101")), ws.outcomes.toString());
+        } finally {
+            balancer = saved;
+        }
+    }
+
+    @Test
+    void nonWebSocketUpgradeGets501() throws Exception {
+        String response = raw("GET /api HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "HTTP2-Settings: AAMAAABkAAQAAP__\r\nConnection: close\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 501"), response);
+    }
+
     static String raw(String request) throws Exception {
         try (SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.httpsPort())) {
             SSLParameters parameters = socket.getSSLParameters();
