@@ -41,6 +41,10 @@ final class ConfigLists {
         }
     }
 
+    static java.util.Set<String> errorHeaderFilters(ListenerConfig config) {
+        return java.util.Set.copyOf(java.util.Arrays.asList(split(config.error_header_filters(), COMMA)));
+    }
+
     static TrustedProxies trustedProxies(ListenerConfig config) {
         return TrustedProxies.parse(split(config.trusted_proxies(), COMMA));
     }

@@ -31,9 +31,12 @@ final class GatewayHandler extends Handler.Wrapper {
     private final int maxHeaders;
     private final int maxTargetBytes;
     private final boolean accessLog;
+    private final java.util.Set<String> errorHeaderFilters;
+    private final GatewayMetrics.Route proxyRoute;
 
     GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, WebSocketTunnel webSockets,
-            GatewayMetrics metrics, TrustedProxies trustedProxies, ListenerConfig config) {
+            GatewayMetrics metrics, TrustedProxies trustedProxies, ListenerConfig config,
+            java.util.Set<String> errorHeaderFilters) {
         super(staticRoutes.newHandler(config.gzip_min_bytes()));
         this.chain = chain;
         this.staticRoutes = staticRoutes;
@@ -45,6 +48,8 @@ final class GatewayHandler extends Handler.Wrapper {
         this.maxHeaders = config.max_request_headers();
         this.maxTargetBytes = config.max_request_line_bytes();
         this.accessLog = config.access_log();
+        this.errorHeaderFilters = errorHeaderFilters;
+        this.proxyRoute = metrics.route(GatewayMetrics.PROXY_ROUTE);
     }
 
     /**
@@ -68,16 +73,19 @@ final class GatewayHandler extends Handler.Wrapper {
         request.setAttribute(JettyExchange.ATTRIBUTE, exchange);
         Completion done = new Completion(exchange, response, callback);
         if (request.getHeaders().size() > maxHeaders) {
+            GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
             ErrorResponses.send(request, response, done, 431, "too many request headers (limit " + maxHeaders + ")");
             return true;
         }
         String target = request.getHttpURI().getPathQuery();
         if (target != null && target.length() > maxTargetBytes) {
+            GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
             ErrorResponses.send(request, response, done, 414, "request target longer than " + maxTargetBytes + " bytes");
             return true;
         }
         if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
             if (!WebSocketTunnel.isWebSocketUpgrade(request)) {
+                GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
                 ErrorResponses.send(request, response, done, 501, "only WebSocket upgrades over HTTP/1.1 are proxied");
                 return true;
             }
@@ -159,6 +167,12 @@ final class GatewayHandler extends Handler.Wrapper {
         }
     }
 
+    /** The route-labelled instruments for {@code path}: its static route's prefix, or the proxy. */
+    private GatewayMetrics.Route routeMetrics(String path) {
+        StaticRoutes.Route route = staticRoutes.match(path);
+        return route == null ? proxyRoute : metrics.route(route.prefix());
+    }
+
     /** The end of an exchange that outlives its HTTP response: a WebSocket tunnel ends when it closes. */
     interface Deferrable {
 
@@ -204,16 +218,21 @@ final class GatewayHandler extends Handler.Wrapper {
         @Override
         public void failed(Throwable x) {
             metrics.error();
-            finish(response.isCommitted() ? response.getStatus() : 500);
+            finish(response.isCommitted() ? response.getStatus() : 500, true);
             delegate.failed(x);
         }
 
         private void finish(int status) {
+            finish(status, false);
+        }
+
+        private void finish(int status, boolean failed) {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
             long latency = System.nanoTime() - exchange.startNanos();
             metrics.request(status, latency);
+            routeMetrics(exchange.path()).request(status, latency, failed);
             if (accessLog && AccessLog.enabled()) {
                 AccessLog.log(exchange, status, latency, Response.getContentBytesWritten(response));
             }

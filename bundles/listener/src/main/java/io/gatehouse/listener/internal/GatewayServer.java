@@ -65,7 +65,8 @@ final class GatewayServer {
         threads.setName("gatehouse-listener");
         server = new Server(threads);
         server.setStopTimeout(config.drain_timeout_ms());
-        server.setErrorHandler(new GatewayErrorHandler());
+        java.util.Set<String> errorHeaderFilters = ConfigLists.errorHeaderFilters(config);
+        server.setErrorHandler(new GatewayErrorHandler(chain, errorHeaderFilters));
 
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
@@ -145,7 +146,8 @@ final class GatewayServer {
 
         UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
         WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
-        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config);
+        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
+                errorHeaderFilters);
         server.setHandler(new GracefulHandler(gateway));
         certificates = new CertificateWatcher(ssl, tls, config.tls_watch_interval_seconds());
     }

@@ -95,6 +95,10 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "On stop or update: how long in-flight requests may take to finish, ms")
     long drain_timeout_ms() default 10000;
 
+    @AttributeDefinition(description = "Request filters (by filter.name) that also decorate the listener's own error "
+            + "responses to requests it could not parse (400, 431...): they must only set response headers")
+    String[] error_header_filters() default {"security-headers"};
+
     @AttributeDefinition(description = "One JSON line per request on the io.gatehouse.access logger")
     boolean access_log() default true;
 }

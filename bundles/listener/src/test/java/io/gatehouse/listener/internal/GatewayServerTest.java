@@ -71,6 +71,7 @@ class GatewayServerTest {
                 "https_port", 0, "http_port", 0, "redirect_port", 8443,
                 "static_routes", new String[] {"/ui/=" + ui},
                 "trusted_proxies", new String[] {"10.0.0.0/8"},
+                "error_header_filters", new String[] {"headers"},
                 "tls_watch_interval_seconds", 0));
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
         server = GatewayServer.start(config, tls, chain, () -> balancer, new GatewayMetrics(registry), c -> null);
@@ -256,6 +257,14 @@ class GatewayServerTest {
         String tooMany = raw(many.append("\r\n").toString());
         assertTrue(tooMany.startsWith("HTTP/1.1 431"), "[" + tooMany + "]");
         assertFalse(bad.toLowerCase().contains("server: jetty"), bad);
+        String badHeaderLine = raw("GET /api HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n");
+        String uri = raw("GET /" + "u".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        for (String response : List.of(bad, hugeHeader, tooMany, badHeaderLine, uri)) {
+            // the error answers Jetty gives before any filter ran carry the filters' headers and a request id too
+            assertTrue(response.contains("X-Frame-Options: DENY"), response);
+            assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{32}\r\n.*"), response);
+            assertTrue(response.contains("application/json"), response);
+        }
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
     }
 
@@ -397,6 +406,22 @@ class GatewayServerTest {
         } finally {
             balancer = saved;
         }
+    }
+
+    @Test
+    void requestMetricsAreLabelledByRouteNeverByPath() throws Exception {
+        long proxied = registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"2xx\"}").getCount();
+        long ui = registry.meter("gatehouse.gateway.route.requests{route=\"/ui/\",status=\"2xx\"}").getCount();
+        long all = registry.meter("gatehouse.gateway.requests{status=\"2xx\"}").getCount();
+        assertEquals(200, get(h1, "/api/metrics/" + System.nanoTime()).statusCode());
+        assertEquals(200, get(h1, "/ui/index.html").statusCode());
+        assertEquals(403, get(h1, "/forbidden/x").statusCode());
+        assertEquals(proxied + 1, registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"2xx\"}").getCount());
+        assertEquals(ui + 1, registry.meter("gatehouse.gateway.route.requests{route=\"/ui/\",status=\"2xx\"}").getCount());
+        assertEquals(all + 2, registry.meter("gatehouse.gateway.requests{status=\"2xx\"}").getCount(), "the unlabelled series still counts");
+        assertTrue(registry.timer("gatehouse.gateway.route.latency{route=\"proxy\"}").getCount() > 0);
+        assertTrue(registry.getNames().stream().filter(n -> n.startsWith("gatehouse.gateway.route."))
+                .allMatch(n -> n.contains("route=\"proxy\"") || n.contains("route=\"/ui/\"")), registry.getNames().toString());
     }
 
     @Test
