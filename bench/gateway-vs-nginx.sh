@@ -247,7 +247,7 @@ measure() { # name
   local ticks=$(( $(cpu_ticks "${PIDS[-1]}") - ticks_before ))
   local rps p50 p99 errors cpu
   local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
-  cpu=$(awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", n > 0 ? t * 1e6 / hz / n : 0 }')
+  cpu=$(awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")

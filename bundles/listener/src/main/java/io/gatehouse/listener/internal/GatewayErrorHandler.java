@@ -55,7 +55,7 @@ final class GatewayErrorHandler extends ErrorHandler {
             ErrorResponses.send(request, response, callback, status, reason(status));
             return true;
         }
-        ErrorExchange standIn = decorate(request.isSecure() ? "https" : "http");
+        ErrorExchange standIn = decorate(request.isSecure() || request.getConnectionMetaData().isSecure() ? "https" : "http");
         ErrorResponses.send(request, response, callback, status, reason(status), standIn.headers(), standIn.requestId);
         return true;
     }

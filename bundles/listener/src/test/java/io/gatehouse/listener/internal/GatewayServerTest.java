@@ -82,6 +82,9 @@ class GatewayServerTest {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         chain.add(new FilterEntry(exchange -> {
             exchange.setResponseHeader("X-Frame-Options", "DENY");
+            if ("https".equals(exchange.scheme())) {
+                exchange.setResponseHeader("Strict-Transport-Security", "max-age=60");
+            }
             exchange.onComplete(completions::incrementAndGet);
             if (exchange.path().startsWith("/forbidden")) {
                 return Verdict.reject(403, "forbidden here").withHeader("X-Why", "test");
@@ -262,6 +265,7 @@ class GatewayServerTest {
         for (String response : List.of(bad, hugeHeader, tooMany, badHeaderLine, uri)) {
             // the error answers Jetty gives before any filter ran carry the filters' headers and a request id too
             assertTrue(response.contains("X-Frame-Options: DENY"), response);
+            assertTrue(response.contains("Strict-Transport-Security: max-age=60"), response);
             assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{32}\r\n.*"), response);
             assertTrue(response.contains("application/json"), response);
         }
