@@ -50,6 +50,7 @@ public class ConsoleIT {
     private static final String ZONE_PID_FILE = "io.gatehouse.ratelimit.zone-consoleit.cfg";
 
     private static GatehouseDistribution karaf;
+    private static io.gatehouse.tools.postgres.ThrowawayPostgres postgres;
     private static ChromeDriver browser;
     private static final List<HttpServer> BACKENDS = new ArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,7 +60,10 @@ public class ConsoleIT {
         for (int i = 0; i < 3; i++) {
             BACKENDS.add(backend());
         }
-        var db = io.gatehouse.tools.postgres.ThrowawayPostgres.shared().database();
+        // its own PostgreSQL, not the JVM's shared one: this container's audit rows stay out of other tests' tables,
+        // and the metrics test may stop it to see the app count a database outage as errors
+        postgres = io.gatehouse.tools.postgres.ThrowawayPostgres.start();
+        var db = postgres.database();
         karaf = GatehouseDistribution.unpack("console-it")
                 .user(ADMIN, ADMIN_PASSWORD, "admingroup")
                 .user(VIEWER, VIEWER_PASSWORD, "viewergroup")
@@ -87,6 +91,9 @@ public class ConsoleIT {
             karaf.close();
         }
         BACKENDS.forEach(b -> b.stop(0));
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     /**
@@ -585,6 +592,7 @@ public class ConsoleIT {
     /**
      * Every monitoring point of the gateway and app containers at /metrics, through a strict Prometheus text
      * parser, with its stable name, type and labels (the supervisor's are in ConsolePlatformIT, where one runs).
+     * Ends by stopping the app's database (nothing else here needs it) to see a real 5xx counted.
      */
     @Test
     public void metricsParseStrictlyAndCarryEveryMonitoringPoint() throws Exception {
@@ -644,5 +652,19 @@ public class ConsoleIT {
                 "gatehouse_process_cpu_seconds")) {
             assertFalse(series, metrics.named(series).isEmpty());
         }
+
+        // the app's error rate: with its database gone, a login fails with 503 and is counted as an error of its route
+        postgres.close();
+        postgres = null;
+        HttpResponse<String> failed = HTTP.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/auth/login")))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody\",\"password\":\"wrong\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(failed.body(), 503, failed.statusCode());
+        PrometheusText after = scrape();
+        assertEquals("counter", after.types().get("gatehouse_app_errors_total"));
+        assertTrue("app errors by route and method", after.named("gatehouse_app_errors_total").stream()
+                .anyMatch(sample -> "/api/auth/login".equals(sample.labels().get("route"))
+                        && "POST".equals(sample.labels().get("method")) && sample.value() >= 1));
     }
 }
