@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import io.gatehouse.api.http.Exchange;
@@ -12,6 +13,10 @@ import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,9 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
+import javax.net.ssl.SSLContext;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.shell.api.console.Session;
 import org.apache.karaf.shell.api.console.SessionFactory;
@@ -43,10 +48,11 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Edge protection in the real distribution: the rate limiter and security filters installed as features, configured
- * by the etc/ files the distribution ships, run as the listener runs them (every RequestFilter service, highest
- * service.ranking first, the first rejection ends the chain), with real Config Admin updates and feature
- * uninstall/install.
+ * Edge protection in the real distribution: the rate limiter and security filters installed with the gateway role
+ * ({@code gatehouse-gateway}), configured by the etc/ files the distribution ships, run as the listener runs them
+ * (every RequestFilter service, highest service.ranking first, the first rejection ends the chain), with real Config
+ * Admin updates; the rate limiter's feature uninstalled and installed again under a continuous stream of requests over
+ * real HTTPS through the listener to a real backend.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -66,8 +72,19 @@ public class EdgeIT {
 
     @Configuration
     public Option[] config() {
+        int https = GatehouseOptions.freePort();
+        int backend = GatehouseOptions.freePort();
+        String listener = "etc/io.gatehouse.listener.cfg";
         return GatehouseOptions.gatehouse(
-                features(GatehouseOptions.featuresRepository(), "gatehouse-ratelimit", "gatehouse-security"));
+                features(GatehouseOptions.featuresRepository(), "gatehouse-gateway"),
+                editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "backends", "127.0.0.1:" + backend),
+                editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "health.enabled", "false"),
+                editConfigurationFilePut(listener, "https.port", String.valueOf(https)),
+                editConfigurationFilePut(listener, "http.port", "-1"),
+                // the test client plays a trusted proxy: its X-Forwarded-For names the client
+                editConfigurationFilePut(listener, "trusted.proxies", "127.0.0.1/32"),
+                GatehouseOptions.port("https", https),
+                GatehouseOptions.port("backend", backend));
     }
 
     // ---- the chain, as the listener runs it
@@ -321,56 +338,113 @@ public class EdgeIT {
     }
 
     @Test
-    public void uninstallingTheRateLimiterUnderLoadLosesNoRequestAndReinstallingBringsTheLimitsBack() throws Exception {
+    public void uninstallingTheRateLimiterUnderLoadOverHttpsLosesNoRequestAndReinstallingBringsTheLimitsBack()
+            throws Exception {
         awaitFilters("ratelimit");
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicInteger sent = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread client = new Thread(() -> {
-            int i = 0;
-            while (running.get()) {
-                try {
-                    // distinct clients: none of them is limited, so every request must be served
-                    Verdict v = run(new Request("GET", "/api/items", "10.77." + (i / 250 % 250) + "." + (i % 250)));
-                    sent.incrementAndGet();
-                    if (v != null) {
-                        failed.incrementAndGet();
-                    }
-                } catch (Throwable t) {
-                    failed.incrementAndGet();
-                    failure.compareAndSet(null, t);
-                }
-                i++;
-            }
-        });
-        client.start();
+        TestBackendServer backend = new TestBackendServer(GatehouseOptions.port("backend"));
+        backend.start();
         try {
-            await("requests flowing", () -> sent.get() > 100);
-            features.uninstallFeature("gatehouse-ratelimit");
-            await("the limiter gone", () -> !present("ratelimit"));
-            int before = sent.get();
-            await("requests flowing without the limiter", () -> sent.get() > before + 100);
-        } finally {
-            running.set(false);
-            client.join(30_000);
-        }
-        assertEquals("requests lost during uninstall: " + failure.get(), 0, failed.get());
+            SSLContext tls = ListenerCertificate.await(Path.of(System.getProperty("karaf.etc")), Duration.ofSeconds(90))
+                    .sslContext();
+            HttpClient h2 = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient h1 = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            await("the listener serving the backend", () -> status(h2, get("/api/items", "198.51.100.49")) == 200);
+            assertEquals("the login zone limits through the listener", List.of(200, 200, 200, 200, 200, 429),
+                    logins(h1, "198.51.100.50", 6));
 
-        for (int i = 0; i < 20; i++) {
-            assertNull("no limit without the limiter: login " + (i + 1), login("198.51.100.50"));
-        }
-
-        features.installFeature("gatehouse-ratelimit");
-        awaitFilters("ratelimit");
-        await("the login zone back", () -> {
-            try {
-                return login("198.51.100.51") == null && countLimited("198.51.100.51") > 0;
-            } catch (Exception e) {
-                return false;
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger sent = new AtomicInteger();
+            AtomicInteger clients = new AtomicInteger();
+            List<String> lost = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Thread> streams = new ArrayList<>();
+            for (HttpClient client : List.of(h2, h1)) {
+                streams.add(new Thread(() -> {
+                    while (running.get()) {
+                        // distinct clients: no zone limits any of them, so every request must be served
+                        int n = clients.incrementAndGet();
+                        String address = "10.77." + (n / 250 % 250) + "." + (n % 250 + 1);
+                        try {
+                            HttpResponse<String> r = client.send(get("/api/items/" + n, address),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() != 200 || !r.body().contains(backend.id())) {
+                                lost.add(n + ": " + r.statusCode() + " " + r.body());
+                            }
+                        } catch (Exception e) {
+                            lost.add(n + ": " + e);
+                        }
+                        sent.incrementAndGet();
+                    }
+                }, "edge-it-stream"));
             }
-        });
-        assertTrue(features.isInstalled(features.getFeature("gatehouse-ratelimit")));
+            streams.forEach(Thread::start);
+            try {
+                await("requests flowing", () -> sent.get() > 100);
+                features.uninstallFeature("gatehouse-ratelimit");
+                await("the limiter gone", () -> !present("ratelimit"));
+                int before = sent.get();
+                await("requests flowing without the limiter", () -> sent.get() > before + 100);
+            } finally {
+                running.set(false);
+                for (Thread t : streams) {
+                    t.join(30_000);
+                }
+            }
+            assertEquals("requests lost while the rate limiter was uninstalled (of " + sent.get() + "): " + lost,
+                    List.of(), lost);
+
+            List<Integer> unlimited = logins(h1, "198.51.100.51", 20);
+            assertTrue("no limit without the limiter: " + unlimited, unlimited.stream().allMatch(s -> s == 200));
+
+            features.installFeature("gatehouse-ratelimit");
+            awaitFilters("ratelimit");
+            AtomicInteger fresh = new AtomicInteger(1);
+            await("the login zone back", () -> logins(h1, "198.51.101." + fresh.getAndIncrement(), 6)
+                    .equals(List.of(200, 200, 200, 200, 200, 429)));
+            HttpResponse<String> limited = null;
+            for (int i = 0; i < 6; i++) {
+                limited = h1.send(loginRequest("198.51.102.1"), HttpResponse.BodyHandlers.ofString());
+            }
+            assertEquals(limited.body(), 429, limited.statusCode());
+            assertTrue("Retry-After", Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            assertTrue(features.isInstalled(features.getFeature("gatehouse-ratelimit")));
+        } finally {
+            backend.stop();
+        }
+    }
+
+    private static URI https(String path) {
+        return URI.create("https://127.0.0.1:" + GatehouseOptions.port("https") + path);
+    }
+
+    private static HttpRequest get(String path, String client) {
+        return HttpRequest.newBuilder(https(path)).header("X-Forwarded-For", client).timeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    private static HttpRequest loginRequest(String client) {
+        return HttpRequest.newBuilder(https("/api/auth/login")).header("X-Forwarded-For", client)
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"u\",\"password\":\"p\"}")).build();
+    }
+
+    /** The status of a request, or -1 when it got no answer. */
+    private static int status(HttpClient client, HttpRequest request) {
+        try {
+            return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The statuses of {@code count} logins of {@code client}, one after the other. */
+    private static List<Integer> logins(HttpClient http, String client, int count) {
+        List<Integer> statuses = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            statuses.add(status(http, loginRequest(client)));
+        }
+        return statuses;
     }
 
     /** Runs a shell command; returns what it printed (standard output and error). */
@@ -410,16 +484,4 @@ public class EdgeIT {
         String unknown = shell("ratelimit:reset no-such-zone");
         assertTrue(unknown, unknown.contains("no rate-limit zone 'no-such-zone'"));
     }
-
-    /** Sends 10 logins; returns how many were limited. */
-    private int countLimited(String client) throws Exception {
-        int limited = 0;
-        for (int i = 0; i < 10; i++) {
-            if (login(client) != null) {
-                limited++;
-            }
-        }
-        return limited;
-    }
-
 }
