@@ -48,11 +48,12 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * Edge protection in the real distribution: the rate limiter and security filters installed with the gateway role
- * ({@code gatehouse-gateway}), configured by the etc/ files the distribution ships, run as the listener runs them
- * (every RequestFilter service, highest service.ranking first, the first rejection ends the chain), with real Config
- * Admin updates; the rate limiter's feature uninstalled and installed again under a continuous stream of requests over
- * real HTTPS through the listener to a real backend.
+ * Edge protection in the real distribution: the gateway's capabilities installed as features of their own (listener,
+ * balancer, strategies, security, rate limiter, so that the rate limiter can be uninstalled alone: inside the
+ * {@code gatehouse-gateway} umbrella it cannot), configured by the etc/ files the distribution ships; the filters run
+ * as the listener runs them (every RequestFilter service, highest service.ranking first, the first rejection ends the
+ * chain), with real Config Admin updates; the rate limiter's feature uninstalled and installed again under a
+ * continuous stream of requests over real HTTPS through the listener to a real backend.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -76,7 +77,8 @@ public class EdgeIT {
         int backend = GatehouseOptions.freePort();
         String listener = "etc/io.gatehouse.listener.cfg";
         return GatehouseOptions.gatehouse(
-                features(GatehouseOptions.featuresRepository(), "gatehouse-gateway"),
+                features(GatehouseOptions.featuresRepository(), "gatehouse-metrics", "gatehouse-balancer",
+                        "gatehouse-strategies", "gatehouse-security", "gatehouse-ratelimit", "gatehouse-listener"),
                 editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "backends", "127.0.0.1:" + backend),
                 editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "health.enabled", "false"),
                 editConfigurationFilePut(listener, "https.port", String.valueOf(https)),
