@@ -5,13 +5,15 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
-import io.gatehouse.api.http.Exchange;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,10 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -77,6 +77,8 @@ public class EdgeIT {
         int backend = GatehouseOptions.freePort();
         String listener = "etc/io.gatehouse.listener.cfg";
         return GatehouseOptions.gatehouse(
+                // the test exchange the in-container checks run the filter chain with
+                bundle(new File(System.getProperty("gatehouse.itest.testExchange")).toURI().toString()),
                 features(GatehouseOptions.featuresRepository(), "gatehouse-metrics", "gatehouse-balancer",
                         "gatehouse-strategies", "gatehouse-security", "gatehouse-ratelimit", "gatehouse-listener"),
                 editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "backends", "127.0.0.1:" + backend),
@@ -91,43 +93,6 @@ public class EdgeIT {
 
     // ---- the chain, as the listener runs it
 
-    /** A request as the listener presents it to filters. */
-    static final class Request implements Exchange {
-        final String method;
-        final String rawPath;
-        final String client;
-        final Map<String, String> requestHeaders = new HashMap<>();
-        final Map<String, String> responseHeaders = new HashMap<>();
-        final List<Runnable> completions = new ArrayList<>();
-        long contentLength = -1;
-
-        Request(String method, String rawPath, String client) {
-            this.method = method;
-            this.rawPath = rawPath;
-            this.client = client;
-        }
-
-        @Override public String method() { return method; }
-        @Override public String path() { return rawPath; }
-        @Override public String rawPath() { return rawPath; }
-        @Override public String query() { return null; }
-        @Override public String scheme() { return "https"; }
-        @Override public String header(String name) { return requestHeaders.get(name.toLowerCase()); }
-        @Override public List<String> headers(String name) {
-            String v = header(name);
-            return v == null ? List.of() : List.of(v);
-        }
-        @Override public List<String> headerNames() { return List.copyOf(requestHeaders.keySet()); }
-        @Override public long contentLength() { return contentLength; }
-        @Override public String peerAddress() { return client; }
-        @Override public String clientAddress() { return client; }
-        @Override public String requestId() { return "edge-it"; }
-        @Override public Object attribute(String name) { return null; }
-        @Override public void setAttribute(String name, Object value) { }
-        @Override public void setResponseHeader(String name, String value) { responseHeaders.put(name, value); }
-        @Override public void onComplete(Runnable action) { completions.add(action); }
-    }
-
     /** The filters in chain order, looked up afresh (as the listener's tracker sees them). */
     private List<ServiceReference<RequestFilter>> chain() throws Exception {
         List<ServiceReference<RequestFilter>> refs =
@@ -141,7 +106,7 @@ public class EdgeIT {
     }
 
     /** Runs the chain; returns the rejection, or null when the request would be served. */
-    private Verdict run(Request request) throws Exception {
+    private Verdict run(TestExchange request) throws Exception {
         try {
             for (ServiceReference<RequestFilter> ref : chain()) {
                 RequestFilter filter = context.getService(ref);
@@ -159,12 +124,12 @@ public class EdgeIT {
             }
             return null;
         } finally {
-            request.completions.forEach(Runnable::run);
+            request.complete();
         }
     }
 
     private Verdict login(String client) throws Exception {
-        return run(new Request("POST", "/api/auth/login", client));
+        return run(new TestExchange("POST", "/api/auth/login", client));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -249,18 +214,18 @@ public class EdgeIT {
     @Test
     public void securityHeadersAreSetOnServedAndRejectedExchanges() throws Exception {
         awaitFilters("security-headers", "request-hardening");
-        Request served = new Request("GET", "/index.html", "198.51.100.20");
+        TestExchange served = new TestExchange("GET", "/index.html", "198.51.100.20");
         assertNull(run(served));
-        Request rejected = new Request("GET", "/%2e%2e%2fetc/passwd", "198.51.100.20");
+        TestExchange rejected = new TestExchange("GET", "/%2e%2e%2fetc/passwd", "198.51.100.20");
         assertEquals(400, run(rejected).status());
-        for (Request r : List.of(served, rejected)) {
-            assertEquals("DENY", r.responseHeaders.get("X-Frame-Options"));
-            assertEquals("nosniff", r.responseHeaders.get("X-Content-Type-Options"));
-            assertTrue(r.responseHeaders.get("Strict-Transport-Security").startsWith("max-age="));
-            assertNotNull(r.responseHeaders.get("Content-Security-Policy"));
-            assertNotNull(r.responseHeaders.get("Referrer-Policy"));
-            assertNotNull(r.responseHeaders.get("Permissions-Policy"));
-            assertEquals("same-origin", r.responseHeaders.get("Cross-Origin-Opener-Policy"));
+        for (TestExchange r : List.of(served, rejected)) {
+            assertEquals("DENY", r.responseHeader("X-Frame-Options"));
+            assertEquals("nosniff", r.responseHeader("X-Content-Type-Options"));
+            assertTrue(r.responseHeader("Strict-Transport-Security").startsWith("max-age="));
+            assertNotNull(r.responseHeader("Content-Security-Policy"));
+            assertNotNull(r.responseHeader("Referrer-Policy"));
+            assertNotNull(r.responseHeader("Permissions-Policy"));
+            assertEquals("same-origin", r.responseHeader("Cross-Origin-Opener-Policy"));
         }
     }
 
@@ -269,30 +234,30 @@ public class EdgeIT {
         awaitFilters("access-control");
         await("the admin access policy", () -> {
             try {
-                Verdict v = run(new Request("GET", "/api/admin/users", "203.0.113.5"));
+                Verdict v = run(new TestExchange("GET", "/api/admin/users", "203.0.113.5"));
                 return v != null && v.status() == 403;
             } catch (Exception e) {
                 return false;
             }
         });
-        assertNull(run(new Request("GET", "/api/admin/users", "127.0.0.1")));
-        assertNull(run(new Request("GET", "/api/admin/users", "::1")));
-        assertEquals(403, run(new Request("GET", "/api/admin/users", "2001:db8::7")).status());
-        assertNull(run(new Request("GET", "/api/items", "203.0.113.5")));
+        assertNull(run(new TestExchange("GET", "/api/admin/users", "127.0.0.1")));
+        assertNull(run(new TestExchange("GET", "/api/admin/users", "::1")));
+        assertEquals(403, run(new TestExchange("GET", "/api/admin/users", "2001:db8::7")).status());
+        assertNull(run(new TestExchange("GET", "/api/items", "203.0.113.5")));
     }
 
     @Test
     public void traversalAndEncodedTraversalGet400AndOtherHardeningLimitsApply() throws Exception {
         awaitFilters("request-hardening");
-        assertEquals(400, run(new Request("GET", "/static/../../etc/passwd", "198.51.100.30")).status());
-        assertEquals(400, run(new Request("GET", "/static/%2e%2e%2fetc/passwd", "198.51.100.30")).status());
-        Verdict trace = run(new Request("TRACE", "/", "198.51.100.30"));
+        assertEquals(400, run(new TestExchange("GET", "/static/../../etc/passwd", "198.51.100.30")).status());
+        assertEquals(400, run(new TestExchange("GET", "/static/%2e%2e%2fetc/passwd", "198.51.100.30")).status());
+        Verdict trace = run(new TestExchange("TRACE", "/", "198.51.100.30"));
         assertEquals(405, trace.status());
         assertTrue(trace.headers().get("Allow").contains("GET"));
-        Request big = new Request("POST", "/upload", "198.51.100.30");
-        big.contentLength = 50_000_000;
+        TestExchange big = new TestExchange("POST", "/upload", "198.51.100.30");
+        big.contentLength(50_000_000);
         assertEquals(413, run(big).status());
-        assertEquals(414, run(new Request("GET", "/" + "a".repeat(9000), "198.51.100.30")).status());
+        assertEquals(414, run(new TestExchange("GET", "/" + "a".repeat(9000), "198.51.100.30")).status());
     }
 
     @Test
@@ -324,8 +289,8 @@ public class EdgeIT {
             bad.put("rules", "allow 10.0.0.0/33, deny all");
             admin.update(bad);
             awaitLog("CIDR '10.0.0.0/33'");
-            assertEquals(403, run(new Request("GET", "/api/admin/x", "203.0.113.9")).status());
-            assertNull(run(new Request("GET", "/api/admin/x", "127.0.0.1")));
+            assertEquals(403, run(new TestExchange("GET", "/api/admin/x", "203.0.113.9")).status());
+            assertNull(run(new TestExchange("GET", "/api/admin/x", "127.0.0.1")));
         } finally {
             admin.update(adminOriginal);
         }
