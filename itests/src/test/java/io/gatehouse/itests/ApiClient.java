@@ -96,6 +96,13 @@ final class ApiClient {
         return new ApiClient(base, http, clientAddress, true);
     }
 
+    /** The same client over HTTP/1.1 (one connection per concurrent request) instead of HTTP/2. */
+    ApiClient overHttp11() {
+        HttpClient h1 = HttpClient.newBuilder().sslContext(http.sslContext()).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        return new ApiClient(base, h1, clientAddress, throughGateway);
+    }
+
     /** The same client, every request of it from {@code address}. */
     ApiClient from(String address) {
         return new ApiClient(base, http, () -> address, throughGateway);

@@ -63,9 +63,6 @@ public class EdgeIT {
     private BundleContext context;
 
     @Inject
-    private FeaturesService features;
-
-    @Inject
     private ConfigurationAdmin configAdmin;
 
     @Inject
@@ -92,6 +89,25 @@ public class EdgeIT {
     }
 
     // ---- the chain, as the listener runs it
+
+    /**
+     * The features service registered now: a refresh while the boot features install can re-register it, and the
+     * instance injected at the start then refuses work (its executor is shut down).
+     */
+    private FeaturesService featuresService() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            ServiceReference<FeaturesService> ref = context.getServiceReference(FeaturesService.class);
+            FeaturesService service = ref == null ? null : context.getService(ref);
+            if (service != null) {
+                return service;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no FeaturesService registered");
+            }
+            Thread.sleep(100);
+        }
+    }
 
     /** The filters in chain order, looked up afresh (as the listener's tracker sees them). */
     private List<ServiceReference<RequestFilter>> chain() throws Exception {
@@ -348,7 +364,7 @@ public class EdgeIT {
             streams.forEach(Thread::start);
             try {
                 await("requests flowing", () -> sent.get() > 100);
-                features.uninstallFeature("gatehouse-ratelimit");
+                featuresService().uninstallFeature("gatehouse-ratelimit");
                 await("the limiter gone", () -> !present("ratelimit"));
                 int before = sent.get();
                 await("requests flowing without the limiter", () -> sent.get() > before + 100);
@@ -364,7 +380,7 @@ public class EdgeIT {
             List<Integer> unlimited = logins(h1, "198.51.100.51", 20);
             assertTrue("no limit without the limiter: " + unlimited, unlimited.stream().allMatch(s -> s == 200));
 
-            features.installFeature("gatehouse-ratelimit");
+            featuresService().installFeature("gatehouse-ratelimit");
             awaitFilters("ratelimit");
             AtomicInteger fresh = new AtomicInteger(1);
             await("the login zone back", () -> logins(h1, "198.51.101." + fresh.getAndIncrement(), 6)
@@ -375,6 +391,7 @@ public class EdgeIT {
             }
             assertEquals(limited.body(), 429, limited.statusCode());
             assertTrue("Retry-After", Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()) > 0);
+            FeaturesService features = featuresService();
             assertTrue(features.isInstalled(features.getFeature("gatehouse-ratelimit")));
         } finally {
             backend.stop();
