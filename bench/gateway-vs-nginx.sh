@@ -12,7 +12,10 @@
 # Everything it starts is stopped by pid on exit.
 #
 # Environment: DURATION (20), WARMUP (30, gateway JVM), CONNECTIONS (50), DIST (the distribution tar.gz),
-#              FRONTS ("gatehouse nginx haproxy"), ACCESS_LOG (false: access logs off on every front; true: on).
+#              FRONTS ("gatehouse nginx haproxy"), ACCESS_LOG (false: access logs off on every front; true: on),
+#              PROFILE (false; true: records a JFR profile of the gateway during its measured wrk run into the work
+#              dir, gatehouse.jfr; read it with `jfr print --events jdk.ExecutionSample` or `jfr summary`),
+#              GATEHOUSE_JAVA_OPTS (JVM options of the gateway, default the ones below).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -21,6 +24,7 @@ WARMUP="${WARMUP:-30}"
 CONNECTIONS="${CONNECTIONS:-50}"
 FRONTS="${FRONTS:-gatehouse nginx haproxy}"
 ACCESS_LOG="${ACCESS_LOG:-false}"
+PROFILE="${PROFILE:-false}"
 DIST="${DIST:-$(ls "$ROOT"/karaf-assembly/target/gatehouse-*.tar.gz 2>/dev/null | head -1)}"
 LOAD_CPU=0
 SERVER_CPU=1
@@ -213,7 +217,7 @@ backends = 127.0.0.1:$B1, 127.0.0.1:$B2
 health.enabled = false
 CONF
   (cd "$home" && JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
-     EXTRA_JAVA_OPTS="-XX:+UseParallelGC -XX:ActiveProcessorCount=1" \
+     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--XX:+UseParallelGC -XX:ActiveProcessorCount=1}" \
      taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
   PIDS+=("$(pid_from_file "$home/karaf.pid")")
   URL="https://127.0.0.1:$GH_PORT/bench"
@@ -221,13 +225,29 @@ CONF
 }
 
 RESULTS="$WORK/results.txt"
+# CPU time (user + system, clock ticks) of a process and its children (NGINX's workers): CPU per request is a
+# figure that a busy, shared machine distorts much less than requests/s
+cpu_ticks() { # pid
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
 measure() { # name
   local name="$1"
   echo "== $name: warm-up" >&2
   taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
   echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
+  if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
+    jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
+  fi
+  local ticks_before; ticks_before=$(cpu_ticks "${PIDS[-1]}")
   taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
-  local rps p50 p99 errors
+  local ticks=$(( $(cpu_ticks "${PIDS[-1]}") - ticks_before ))
+  local rps p50 p99 errors cpu
+  local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
+  cpu=$(awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
@@ -238,11 +258,12 @@ measure() { # name
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-10s %12s %10s %10s %12s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
-printf '%-10s %12s %10s %10s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "h2load req/s" "load" | tee "$RESULTS"
+# cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed
+printf '%-10s %12s %10s %10s %12s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;

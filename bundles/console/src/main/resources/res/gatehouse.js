@@ -49,7 +49,7 @@
         if (empty) { body.removeChild(empty); }
         tr = document.createElement('tr');
         tr.setAttribute('data-backend', b.id);
-        ['id', 'state', 'weight', 'active', 'rate', 'errors', 'p50', 'p99', 'actions'].forEach(function (c) {
+        ['id', 'state', 'weight', 'active', 'requests', 'rate', 'errors', 'p50', 'p99', 'actions'].forEach(function (c) {
           var td = document.createElement('td');
           td.className = c;
           tr.appendChild(td);
@@ -63,6 +63,7 @@
       state.className = 'state state-' + b.state;
       text(tr.querySelector('.weight'), b.weight);
       text(tr.querySelector('.active'), String(b.active));
+      text(tr.querySelector('.requests'), String(b.requests));
       text(tr.querySelector('.rate'), num(b.rate));
       text(tr.querySelector('.errors'), num(b.errors));
       text(tr.querySelector('.p50'), num(b.p50));
@@ -102,20 +103,68 @@
     });
   }
 
+  /** A one-button form like the server renders (the CSRF token comes from the page), for rows added live. */
+  function restartForm(name) {
+    var form = document.createElement('form');
+    form.method = 'post';
+    form.className = 'gh-inline';
+    [['csrf', root.getAttribute('data-csrf')], ['action', 'restart'], ['instance', name]].forEach(function (f) {
+      var input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = f[0];
+      input.value = f[1];
+      form.appendChild(input);
+    });
+    var button = document.createElement('button');
+    button.type = 'submit';
+    button.className = 'gh-restart';
+    button.textContent = 'Restart';
+    if (root.getAttribute('data-admin') !== 'true') {
+      button.disabled = true;
+      button.title = 'read-only: only the admin role may change this';
+    }
+    form.appendChild(button);
+    return form;
+  }
+
   function updateInstances(instances) {
     var table = document.getElementById('gh-instance-table');
     if (!instances || !table) { return; }
-    Object.keys(instances).forEach(function (name) {
+    var body = table.tBodies[0];
+    var columns = [];
+    var headers = table.tHead.querySelectorAll('th[data-col]');
+    for (var h = 0; h < headers.length; h++) { columns.push(headers[h].getAttribute('data-col')); }
+    var present = {};
+    Object.keys(instances.rows).forEach(function (name) {
+      present[name] = true;
+      var cells = instances.rows[name];
       var tr = row(table, 'data-instance', name);
-      if (!tr) { return; }
-      var figures = instances[name];
-      Object.keys(figures).forEach(function (k) {
-        var cells = tr.querySelectorAll('td[data-figure]');
-        for (var i = 0; i < cells.length; i++) {
-          if (cells[i].getAttribute('data-figure') === k) { text(cells[i], num(figures[k])); }
-        }
-      });
+      if (!tr) {
+        var empty = body.querySelector('.gh-empty');
+        if (empty) { body.removeChild(empty); }
+        tr = document.createElement('tr');
+        tr.setAttribute('data-instance', name);
+        columns.forEach(function (c) {
+          var td = document.createElement('td');
+          td.setAttribute('data-col', c);
+          tr.appendChild(td);
+        });
+        var actions = document.createElement('td');
+        actions.className = 'actions';
+        actions.appendChild(restartForm(name));
+        tr.appendChild(actions);
+        body.appendChild(tr);
+      }
+      var tds = tr.querySelectorAll('td[data-col]');
+      for (var i = 0; i < tds.length; i++) {
+        var value = cells[tds[i].getAttribute('data-col')];
+        if (value !== undefined) { text(tds[i], String(value)); }
+      }
     });
+    var rows = body.querySelectorAll('tr[data-instance]');
+    for (var r = 0; r < rows.length; r++) {
+      rows[r].classList.toggle('gh-gone', !present[rows[r].getAttribute('data-instance')]);
+    }
   }
 
   /** Draws one or two series as lines on a canvas, with the scale's top value and a baseline. */
@@ -171,6 +220,8 @@
       text(document.getElementById('gh-live-rps'), num(last[1]));
       text(document.getElementById('gh-live-errors'), num(last[2]));
       text(document.getElementById('gh-live-active'), String(last[5]));
+      text(document.getElementById('gh-live-p50'), num(last[3]));
+      text(document.getElementById('gh-live-p99'), num(last[4]));
     }
   }
 
@@ -187,6 +238,7 @@
         updateZones(data.zones);
         updateInstances(data.instances);
         updateCharts(data.series);
+        text(document.getElementById('gh-live-requests'), String(data.requests));
         text(document.getElementById('gh-updated'), new Date(data.time).toLocaleTimeString());
       })
       .catch(function (e) {

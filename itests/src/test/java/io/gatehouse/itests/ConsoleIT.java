@@ -50,6 +50,7 @@ public class ConsoleIT {
     private static final String ZONE_PID_FILE = "io.gatehouse.ratelimit.zone-consoleit.cfg";
 
     private static GatehouseDistribution karaf;
+    private static io.gatehouse.tools.postgres.ThrowawayPostgres postgres;
     private static ChromeDriver browser;
     private static final List<HttpServer> BACKENDS = new ArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -59,13 +60,22 @@ public class ConsoleIT {
         for (int i = 0; i < 3; i++) {
             BACKENDS.add(backend());
         }
+        // its own PostgreSQL, not the JVM's shared one: this container's audit rows stay out of other tests' tables,
+        // and the metrics test may stop it to see the app count a database outage as errors
+        postgres = io.gatehouse.tools.postgres.ThrowawayPostgres.start();
+        var db = postgres.database();
         karaf = GatehouseDistribution.unpack("console-it")
                 .user(ADMIN, ADMIN_PASSWORD, "admingroup")
                 .user(VIEWER, VIEWER_PASSWORD, "viewergroup")
                 .file("io.gatehouse.balancer.cfg", "strategy = least-conn\nbackends = "
                         + BACKENDS.stream().map(b -> backendId(b) + " max_fails=0").collect(Collectors.joining(", "))
                         + "\nhealth.enabled = true\nhealth.path = /health\nhealth.interval = 1s\n")
-                .file(ZONE_PID_FILE, "name = consoleit\npaths = /consoleit-zone/**\nrate = 10r/s\nburst = 20\n")
+                .file(ZONE_PID_FILE, "name = consoleit\npaths = /consoleit-zone/**\nrate = 10r/s\nburst = 20\n"
+                        + "nodelay = true\n")
+                // the app gets a real PostgreSQL, so its monitoring points (queries, sessions) are live
+                .config("org.ops4j.datasource-gatehouse.cfg", "url", db.jdbcUrl())
+                .config("org.ops4j.datasource-gatehouse.cfg", "user", db.user())
+                .config("org.ops4j.datasource-gatehouse.cfg", "password", db.password())
                 .bootFeatures("gatehouse-gateway", "gatehouse-console", "gatehouse-app")
                 .start();
         karaf.await(PAGE, ADMIN, ADMIN_PASSWORD, 200, Duration.ofSeconds(180));
@@ -81,19 +91,38 @@ public class ConsoleIT {
             karaf.close();
         }
         BACKENDS.forEach(b -> b.stop(0));
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
-    /** A real HTTP backend on a free loopback port: answers every path, /health included, with 200. */
+    /**
+     * A real HTTP backend on a free loopback port: answers every path, /health included, with 200; under
+     * {@code /consoleit-load/} it takes a moment ({@code slow}) or drops the connection without answering
+     * ({@code broken}).
+     */
     private static HttpServer backend() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/consoleit-load/broken")) {
+                exchange.close(); // no response: the connection just ends
+                return;
+            }
+            if (path.startsWith("/consoleit-load/slow")) {
+                try {
+                    Thread.sleep(150);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             byte[] body = ("backend " + exchange.getLocalAddress().getPort() + "\n").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
         return server;
     }
@@ -213,6 +242,175 @@ public class ConsoleIT {
         awaitText(browser, By.id("gh-message"), "Backend " + drained + " is enabled again");
         new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class)
                 .until(d -> !d.findElement(backendCell(drained, "state")).getText().contains("DRAINING"));
+    }
+
+    /** The page's live figures, read from its DOM in one script call. */
+    private static Map<String, Object> liveFigures(ChromeDriver driver) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> figures = (Map<String, Object>) driver.executeScript(
+                "var t = function (id) { var e = document.getElementById(id); return e ? e.textContent : null; };"
+                + "var cells = function (c) { var out = []; var tds = document.querySelectorAll("
+                + "'#gh-backend-table tr[data-backend] td.' + c);"
+                + " for (var i = 0; i < tds.length; i++) { out.push(tds[i].textContent); } return out.join(' '); };"
+                + "var hits = document.querySelector(\"#gh-zone-table tr[data-zone='consoleit'] "
+                + ".gh-counter[data-counter='hits'] b\");"
+                + "return { rps: t('gh-live-rps'), errors: t('gh-live-errors'), p50: t('gh-live-p50'),"
+                + " p99: t('gh-live-p99'), active: t('gh-live-active'), requests: t('gh-live-requests'),"
+                + " backendRequests: cells('requests'), backendActive: cells('active'), backendRate: cells('rate'),"
+                + " backendErrors: cells('errors'), zoneHits: hits ? hits.textContent : '0',"
+                + " chart: document.getElementById('gh-chart-rps').toDataURL() };");
+        return figures;
+    }
+
+    /** A figure shown on the page as a number; the page shows a dash while it is unknown. */
+    private static double number(Object text) {
+        String s = String.valueOf(text).trim();
+        return s.matches("-?[0-9]+(\\.[0-9]+)?") ? Double.parseDouble(s) : Double.NaN;
+    }
+
+    /** The sum of a column of numbers shown in the backend table. */
+    private static double sum(Object cells) {
+        double total = 0;
+        for (String cell : String.valueOf(cells).trim().split("\\s+")) {
+            double n = number(cell);
+            total += Double.isNaN(n) ? 0 : n;
+        }
+        return total;
+    }
+
+    /**
+     * Bounded load through the gateway's HTTPS listener while the page is open: slow requests (the backends take a
+     * moment), requests the backends drop (upstream failures, 502 from the gateway) and requests past the consoleit
+     * zone's limit. Every live figure on the page must move away from what it showed before the load.
+     */
+    @Test
+    public void liveNumbersMoveUnderLoadThroughTheGateway() throws Exception {
+        HttpClient https = HttpClient.newBuilder().sslContext(karaf.gatewayTls(Duration.ofSeconds(60)))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI probe = URI.create("https://127.0.0.1:" + karaf.httpsPort() + "/consoleit-load/probe");
+        // the listener starts asynchronously after its feature: wait until it proxies to a backend
+        long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String last = "no answer";
+        while (true) {
+            try {
+                HttpResponse<String> r = https.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().startsWith("backend ")) {
+                    break;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (java.io.IOException e) {
+                last = e.toString();
+            }
+            assertTrue("the gateway never proxied " + probe + ": " + last, System.nanoTime() < ready);
+            Thread.sleep(250);
+        }
+
+        ChromeDriver driver = HeadlessChromium.start();
+        java.util.concurrent.ExecutorService load = Executors.newFixedThreadPool(6);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Map<Integer, java.util.concurrent.atomic.AtomicInteger> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+        try {
+            openAs(driver, ADMIN, ADMIN_PASSWORD);
+            awaitLiveData(driver);
+            Map<String, Object> before = liveFigures(driver);
+
+            // bounded: at most 45 s or 6,000 requests, whichever comes first, and it stops as soon as the page moved
+            long end = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            for (int t = 0; t < 6; t++) {
+                boolean zone = t == 0; // one client goes past the consoleit zone's rate (10r/s, burst 20)
+                load.submit(() -> {
+                    while (!stop.get() && System.nanoTime() < end && sent.get() < 6000) {
+                        int n = sent.incrementAndGet();
+                        String path = zone ? "/consoleit-zone/x"
+                                : n % 10 == 0 ? "/consoleit-load/broken" : "/consoleit-load/slow";
+                        try {
+                            HttpResponse<Void> r = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
+                                    + karaf.httpsPort() + path)).timeout(Duration.ofSeconds(20)).build(),
+                                    HttpResponse.BodyHandlers.discarding());
+                            statuses.computeIfAbsent(r.statusCode(), k -> new java.util.concurrent.atomic.AtomicInteger())
+                                    .incrementAndGet();
+                        } catch (java.io.IOException e) {
+                            statuses.computeIfAbsent(-1, k -> new java.util.concurrent.atomic.AtomicInteger())
+                                    .incrementAndGet();
+                        }
+                        if (zone) {
+                            // paced at about 50 requests/s: well past the zone's 10r/s, gentle on a shared machine
+                            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                        }
+                    }
+                    return null;
+                });
+            }
+            load.shutdown();
+
+            // what must be seen moving, each at least once while the load runs
+            Map<String, java.util.function.BiPredicate<Map<String, Object>, Map<String, Object>>> checks =
+                    new LinkedHashMap<>();
+            checks.put("requests counted", (b, now) -> number(now.get("requests")) > number(b.get("requests")));
+            checks.put("request rate", (b, now) -> number(now.get("rps")) > 0);
+            checks.put("errors/s (5xx)", (b, now) -> number(now.get("errors")) > 0);
+            checks.put("latency p50", (b, now) -> number(now.get("p50")) > 0 && !now.get("p50").equals(b.get("p50")));
+            checks.put("latency p99", (b, now) -> number(now.get("p99")) > 0 && !now.get("p99").equals(b.get("p99")));
+            checks.put("in flight", (b, now) -> number(now.get("active")) > 0);
+            checks.put("backend requests", (b, now) -> sum(now.get("backendRequests")) > sum(b.get("backendRequests")));
+            checks.put("backend requests/s", (b, now) -> sum(now.get("backendRate")) > 0);
+            checks.put("backend active", (b, now) -> sum(now.get("backendActive")) > 0);
+            checks.put("backend errors/s", (b, now) -> sum(now.get("backendErrors")) > 0);
+            checks.put("zone hits", (b, now) -> number(now.get("zoneHits")) > number(b.get("zoneHits")));
+            checks.put("request-rate chart", (b, now) -> !now.get("chart").equals(b.get("chart")));
+            java.util.Set<String> moved = new java.util.TreeSet<>();
+            Map<String, Object> now = before;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (moved.size() < checks.size() && System.nanoTime() < deadline) {
+                now = liveFigures(driver);
+                for (var check : checks.entrySet()) {
+                    if (check.getValue().test(before, now)) {
+                        moved.add(check.getKey());
+                    }
+                }
+                Thread.sleep(200);
+            }
+            Map<String, Object> shown = new LinkedHashMap<>(now);
+            shown.remove("chart");
+            Map<String, Object> was = new LinkedHashMap<>(before);
+            was.remove("chart");
+            java.util.Set<String> still = new java.util.TreeSet<>(checks.keySet());
+            still.removeAll(moved);
+            assertTrue("under load these figures never moved on the page: " + still + "; before " + was + ", last "
+                    + shown + "; responses by status " + statuses, still.isEmpty());
+        } finally {
+            stop.set(true);
+            load.shutdownNow();
+            assertTrue("the load stops by itself", load.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS));
+            driver.quit();
+        }
+        assertTrue("backends answered through the gateway: " + statuses, statuses.containsKey(200));
+        assertTrue("the gateway answered 502 for dropped connections: " + statuses, statuses.containsKey(502));
+        assertTrue("the zone refused some with 429: " + statuses, statuses.containsKey(429));
+
+        // and the same traffic at /metrics, through the strict parser
+        PrometheusText metrics = scrape();
+        assertTrue(total(metrics, "gatehouse_gateway_requests_total", "status", "2xx") > 0);
+        assertTrue(total(metrics, "gatehouse_gateway_requests_total", "status", "5xx") > 0);
+        assertTrue(total(metrics, "gatehouse_gateway_errors_total", null, null) > 0);
+        assertTrue(total(metrics, "gatehouse_gateway_upstream_errors_total", null, null) > 0);
+        assertTrue(total(metrics, "gatehouse_gateway_latency_count", null, null) > 0);
+        assertTrue(total(metrics, "gatehouse_ratelimit_hits_total", "zone", "consoleit") > 0);
+        assertTrue(total(metrics, "gatehouse_backend_failures_total", null, null) > 0);
+    }
+
+    private static double total(PrometheusText metrics, String name, String label, String value) {
+        return metrics.named(name).stream().filter(s -> label == null || value.equals(s.labels().get(label)))
+                .mapToDouble(PrometheusText.Sample::value).sum();
+    }
+
+    private static PrometheusText scrape() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(karaf.url("/metrics"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return PrometheusText.parse(r.body());
     }
 
     @Test
@@ -391,27 +589,82 @@ public class ConsoleIT {
                 && l.contains("\"logger\":\"io.gatehouse.console.internal.ConsoleAudit\"")));
     }
 
+    /**
+     * Every monitoring point of the gateway and app containers at /metrics, through a strict Prometheus text
+     * parser, with its stable name, type and labels (the supervisor's are in ConsolePlatformIT, where one runs).
+     * Ends by stopping the app's database (nothing else here needs it) to see a real 5xx counted.
+     */
     @Test
-    public void metricsParseStrictly() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(karaf.url("/metrics"))).GET().build(),
+    public void metricsParseStrictlyAndCarryEveryMonitoringPoint() throws Exception {
+        // the app (same container here) answers once its database is migrated; one failed login queries the database
+        karaf.await("/health", null, null, 200, Duration.ofSeconds(120));
+        HttpResponse<String> login = HTTP.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/auth/login")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody\",\"password\":\"wrong\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode());
-        PrometheusText metrics = PrometheusText.parse(r.body());
-        Function<String, Boolean> has = name -> !metrics.named(name).isEmpty();
-        assertTrue(r.body(), has.apply("gatehouse_process_memory_heap_used_bytes"));
-        assertNotNull(metrics.types().get("gatehouse_process_uptime_seconds"));
-        // the gateway's monitoring points present in this container: per-backend and per-zone series
+        assertEquals(login.body(), 401, login.statusCode());
+
+        PrometheusText metrics = scrape();
+        Map<String, String> types = metrics.types();
+        // gateway: request rate (by status class), response times, error rates, active connections
+        assertEquals("counter", types.get("gatehouse_gateway_requests_total"));
+        for (String status : List.of("1xx", "2xx", "3xx", "4xx", "5xx")) {
+            assertTrue("requests with status " + status, metrics.named("gatehouse_gateway_requests_total").stream()
+                    .anyMatch(sample -> status.equals(sample.labels().get("status"))));
+        }
+        assertEquals("summary", types.get("gatehouse_gateway_latency"));
+        assertFalse(metrics.named("gatehouse_gateway_latency_count").isEmpty());
+        assertEquals("counter", types.get("gatehouse_gateway_errors_total"));
+        assertEquals("counter", types.get("gatehouse_gateway_upstream_errors_total"));
+        assertEquals("gauge", types.get("gatehouse_gateway_connections_active"));
+        // per backend: requests, failures, response times, requests in flight, eligibility
         for (HttpServer b : BACKENDS) {
             for (String series : List.of("gatehouse_backend_requests_total", "gatehouse_backend_failures_total",
-                    "gatehouse_backend_latency_count", "gatehouse_backend_active")) {
+                    "gatehouse_backend_latency_count", "gatehouse_backend_active", "gatehouse_backend_up",
+                    "gatehouse_backend_latency_ewma_seconds")) {
                 assertTrue(series + " for " + backendId(b), metrics.named(series).stream()
                         .anyMatch(sample -> backendId(b).equals(sample.labels().get("backend"))));
             }
         }
-        assertEquals("summary", metrics.types().get("gatehouse_backend_latency"));
-        for (String series : List.of("gatehouse_ratelimit_hits_total", "gatehouse_ratelimit_passed_total")) {
+        assertEquals("summary", types.get("gatehouse_backend_latency"));
+        assertEquals("gauge", types.get("gatehouse_backend_active"));
+        assertFalse(metrics.named("gatehouse_balancer_selections_total").isEmpty());
+        // rate-limit hits per zone
+        for (String series : List.of("gatehouse_ratelimit_hits_total", "gatehouse_ratelimit_passed_total",
+                "gatehouse_ratelimit_delayed_total", "gatehouse_ratelimit_keys")) {
             assertTrue(series + " for zone consoleit", metrics.named(series).stream()
                     .anyMatch(sample -> "consoleit".equals(sample.labels().get("zone"))));
         }
+        // app: response times and requests per route, database query times, active sessions
+        assertTrue("app requests by route, method and status", metrics.named("gatehouse_app_requests_total").stream()
+                .anyMatch(sample -> "/api/auth/login".equals(sample.labels().get("route"))
+                        && "POST".equals(sample.labels().get("method")) && "401".equals(sample.labels().get("status"))));
+        assertEquals("summary", types.get("gatehouse_app_latency"));
+        assertTrue("app response times by route", metrics.named("gatehouse_app_latency_count").stream()
+                .anyMatch(sample -> "/api/auth/login".equals(sample.labels().get("route"))));
+        assertEquals("summary", types.get("gatehouse_app_db_query"));
+        assertTrue("database query times by query", metrics.named("gatehouse_app_db_query_count").stream()
+                .anyMatch(sample -> sample.labels().containsKey("query") && sample.value() > 0));
+        assertEquals("gauge", types.get("gatehouse_app_sessions_active"));
+        assertFalse(metrics.named("gatehouse_app_sessions_active").isEmpty());
+        // every container
+        for (String series : List.of("gatehouse_process_memory_heap_used_bytes", "gatehouse_process_uptime_seconds",
+                "gatehouse_process_cpu_seconds")) {
+            assertFalse(series, metrics.named(series).isEmpty());
+        }
+
+        // the app's error rate: with its database gone, a login fails with 503 and is counted as an error of its route
+        postgres.close();
+        postgres = null;
+        HttpResponse<String> failed = HTTP.send(HttpRequest.newBuilder(URI.create(karaf.url("/api/auth/login")))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody\",\"password\":\"wrong\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(failed.body(), 503, failed.statusCode());
+        PrometheusText after = scrape();
+        assertEquals("counter", after.types().get("gatehouse_app_errors_total"));
+        assertTrue("app errors by route and method", after.named("gatehouse_app_errors_total").stream()
+                .anyMatch(sample -> "/api/auth/login".equals(sample.labels().get("route"))
+                        && "POST".equals(sample.labels().get("method")) && sample.value() >= 1));
     }
 }

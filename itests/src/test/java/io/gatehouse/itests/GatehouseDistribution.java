@@ -27,6 +27,7 @@ public final class GatehouseDistribution implements AutoCloseable {
     private final Path home;
     private final int httpPort = GatehouseOptions.freePort();
     private final int sshPort = GatehouseOptions.freePort();
+    private final int httpsPort = GatehouseOptions.freePort();
     private Process process;
 
     private GatehouseDistribution(Path home) {
@@ -50,6 +51,9 @@ public final class GatehouseDistribution implements AutoCloseable {
             d.config("org.apache.karaf.shell.cfg", "sshPort", String.valueOf(d.sshPort));
             d.config("org.apache.karaf.management.cfg", "rmiRegistryPort", String.valueOf(GatehouseOptions.freePort()));
             d.config("org.apache.karaf.management.cfg", "rmiServerPort", String.valueOf(GatehouseOptions.freePort()));
+            // the public listener too (its defaults, 8443 and 8080, belong to a developer's ./platform)
+            d.config("io.gatehouse.listener.cfg", "https.port", String.valueOf(d.httpsPort));
+            d.config("io.gatehouse.listener.cfg", "http.port", String.valueOf(GatehouseOptions.freePort()));
             String repo = System.getProperty("gatehouse.itest.localRepository");
             if (repo != null) {
                 d.config("org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository", repo);
@@ -64,6 +68,11 @@ public final class GatehouseDistribution implements AutoCloseable {
 
     public int httpPort() {
         return httpPort;
+    }
+
+    /** The gateway's public HTTPS port (the listener's {@code https.port}). */
+    public int httpsPort() {
+        return httpsPort;
     }
 
     public String url(String path) {
@@ -175,6 +184,40 @@ public final class GatehouseDistribution implements AutoCloseable {
             throw new IllegalStateException("bin/client did not finish: " + out);
         }
         return out.replaceAll("\u001B\\[[;\\d]*[ -/]*[@-~]", "");
+    }
+
+    /**
+     * A TLS context trusting the certificate the listener generated into {@code etc/} on its first start (waits for
+     * it): real HTTPS to the gateway, trusted by loading its certificate, never by switching checks off.
+     */
+    public javax.net.ssl.SSLContext gatewayTls(Duration timeout) throws Exception {
+        Path keystore = home.resolve("etc/gatehouse-listener.p12");
+        Path password = home.resolve("etc/gatehouse-listener.p12.password");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        while (true) {
+            try (java.io.InputStream in = Files.newInputStream(keystore)) {
+                store.load(in, Files.readString(password).trim().toCharArray());
+                if (store.getCertificate("gatehouse") != null) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not written yet, or being written
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the listener generated no certificate in " + keystore.getParent());
+            }
+            Thread.sleep(200);
+        }
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("gatehouse", store.getCertificate("gatehouse"));
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
     }
 
     public String log() throws IOException {

@@ -24,6 +24,12 @@ import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Hashtable;
+import com.codahale.metrics.MetricRegistry;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -50,6 +56,9 @@ public class GatewayIT {
     @Inject
     private ConfigurationAdmin configurationAdmin;
 
+    @Inject
+    private MetricRegistry registry;
+
     @Configuration
     public Option[] config() {
         int https = GatehouseOptions.freePort();
@@ -66,6 +75,7 @@ public class GatewayIT {
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "https.port", String.valueOf(https)),
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "http.port", String.valueOf(http)),
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "tls.watch.interval.seconds", "1"),
+                editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "websocket.idle.timeout.ms", "2000"),
                 // the test client plays a trusted proxy: its X-Forwarded-For names the client
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "trusted.proxies", "127.0.0.1/32"),
                 GatehouseOptions.port("https", https),
@@ -184,6 +194,14 @@ public class GatewayIT {
         assertTrue(badHeader, badHeader.contains("application/json"));
         String header = raw("GET /x HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n");
         assertTrue(header, header.startsWith("HTTP/1.1 431"));
+        for (String early : List.of(response, badHeader, header)) {
+            // answered by Jetty before any filter ran, yet with the security headers and a request id
+            String lower = early.toLowerCase(java.util.Locale.ROOT);
+            for (String name : List.of("strict-transport-security:", "content-security-policy:", "x-frame-options:",
+                    "x-content-type-options:", "referrer-policy:", "x-request-id:")) {
+                assertTrue(name + " on " + early, lower.contains("\r\n" + name));
+            }
+        }
         assertEquals(200, send(h1, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
     }
 
@@ -210,6 +228,11 @@ public class GatewayIT {
             }
             assertTrue("both backends answered: " + seen, seen.contains("{\"backend\":\"" + one.id() + "\"}")
                     && seen.contains("{\"backend\":\"" + two.id() + "\"}"));
+            // route-labelled metrics beside the unlabelled ones: the proxy route, never the raw path
+            assertTrue(registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"2xx\"}").getCount() >= 2);
+            assertTrue(registry.timer("gatehouse.gateway.route.latency{route=\"proxy\"}").getCount() >= 2);
+            assertTrue(registry.meter("gatehouse.gateway.requests{status=\"2xx\"}").getCount() >= 2);
+            assertFalse(registry.getNames().toString(), registry.getNames().stream().anyMatch(n -> n.contains("/echo")));
 
             one.stop();
             for (int i = 0; i < 40; i++) {
@@ -258,6 +281,111 @@ public class GatewayIT {
         } finally {
             one.stop();
             two.stop();
+        }
+    }
+
+    /** A WebSocket client listener that queues what arrives and notes the close, whichever way it came. */
+    private static final class Inbox implements WebSocket.Listener {
+        final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+        final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                messages.add(partial.toString());
+                partial.setLength(0);
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            closed.countDown();
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            closed.countDown(); // the connection ended without a close frame (the idle timeout closes TCP)
+        }
+
+        String next() throws InterruptedException {
+            String message = messages.poll(20, TimeUnit.SECONDS);
+            assertTrue("a message arrived in time", message != null);
+            return message;
+        }
+    }
+
+    private WebSocket openWebSocket(HttpClient client, Inbox inbox) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+                        .buildAsync(URI.create("wss://127.0.0.1:" + GatehouseOptions.port("https") + "/ws/echo"), inbox)
+                        .get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(what, System.nanoTime() < deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    /**
+     * wss:// through the listener to real WebSocket backends chosen by the balancer (least-conn: two open sockets
+     * land on both backends); text frames both ways; a client close closes the backend side, a backend close closes
+     * the client side, and an idle socket is closed after websocket.idle.timeout.ms (2 s here).
+     */
+    @Test
+    public void webSocketsPassThroughToBalancedBackendsBothWays() throws Exception {
+        try (WebSocketEchoBackend one = new WebSocketEchoBackend(GatehouseOptions.port("backend1"));
+                WebSocketEchoBackend two = new WebSocketEchoBackend(GatehouseOptions.port("backend2"))) {
+            HttpClient client = client(HttpClient.Version.HTTP_1_1);
+            Inbox firstInbox = new Inbox();
+            Inbox secondInbox = new Inbox();
+            WebSocket first = openWebSocket(client, firstInbox);
+            WebSocket second = openWebSocket(client, secondInbox);
+            first.sendText("hello", true).get(10, TimeUnit.SECONDS);
+            second.sendText("hello", true).get(10, TimeUnit.SECONDS);
+            String a = firstInbox.next();
+            String b = secondInbox.next();
+            assertTrue(a + " / " + b, a.endsWith(":hello") && b.endsWith(":hello"));
+            assertFalse("two open WebSockets on two backends (least-conn): " + a + " / " + b,
+                    a.substring(0, a.indexOf(":hello")).equals(b.substring(0, b.indexOf(":hello"))));
+            String big = "x".repeat(200_000);
+            first.sendText(big, true).get(10, TimeUnit.SECONDS);
+            assertTrue(firstInbox.next().endsWith(":" + big));
+
+            // the client closes: the backend's side of the tunnel ends
+            int endedBefore = one.ended.get() + two.ended.get();
+            first.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+            await("the backend side closed after the client closed", () -> one.ended.get() + two.ended.get() > endedBefore);
+
+            // the backend closes: the client sees the close
+            second.sendText("close-please", true).get(10, TimeUnit.SECONDS);
+            assertTrue("the client side closed after the backend closed", secondInbox.closed.await(20, TimeUnit.SECONDS));
+
+            // an idle tunnel is closed, both sides
+            Inbox idleInbox = new Inbox();
+            WebSocket idle = openWebSocket(client, idleInbox);
+            idle.sendText("before idling", true).get(10, TimeUnit.SECONDS);
+            assertTrue(idleInbox.next().endsWith(":before idling"));
+            int endedBeforeIdle = one.ended.get() + two.ended.get();
+            assertTrue("the idle WebSocket was closed", idleInbox.closed.await(30, TimeUnit.SECONDS));
+            await("the backend side of the idle tunnel closed", () -> one.ended.get() + two.ended.get() > endedBeforeIdle);
+            assertTrue(registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"1xx\"}").getCount() >= 2);
         }
     }
 

@@ -35,7 +35,7 @@ final class BalancerSection {
         }
         Map<String, LiveSampler.BackendRates> rates = sampler.backendRates();
         out.println("<table class='gh-table' id='gh-backend-table'><thead><tr><th>Backend</th><th>State</th>"
-                + "<th>Weight</th><th>Active</th><th>Requests/s</th><th>Errors/s</th><th>p50 ms</th><th>p99 ms</th>"
+                + "<th>Weight</th><th>Active</th><th>Requests</th><th>Requests/s</th><th>Errors/s</th><th>p50 ms</th><th>p99 ms</th>"
                 + "<th>Actions</th></tr></thead><tbody>");
         List<Backend> backends = lb.backends();
         for (Backend b : backends) {
@@ -45,6 +45,7 @@ final class BalancerSection {
             out.print("<td class='state state-" + esc(b.state()) + "'>" + esc(b.state()) + "</td>");
             out.print("<td class='weight'>" + b.effectiveWeight() + "/" + b.weight() + "</td>");
             out.print("<td class='active'>" + b.activeRequests() + "</td>");
+            out.print("<td class='requests'>" + (r == null ? 0 : r.requests()) + "</td>");
             out.print("<td class='rate'>" + Page.num(r == null ? 0 : r.requestRate()) + "</td>");
             out.print("<td class='errors'>" + Page.num(r == null ? 0 : r.errorRate()) + "</td>");
             out.print("<td class='p50'>" + Page.num(r == null ? Double.NaN : r.p50()) + "</td>");
@@ -55,7 +56,7 @@ final class BalancerSection {
             out.println("</td></tr>");
         }
         if (backends.isEmpty()) {
-            out.println("<tr class='gh-empty'><td colspan='9'>No backend is registered.</td></tr>");
+            out.println("<tr class='gh-empty'><td colspan='10'>No backend is registered.</td></tr>");
         }
         out.println("</tbody></table>");
         out.println("<form method='post' class='gh-form' id='gh-backend-form'>" + page.csrfField()
@@ -144,6 +145,7 @@ final class BalancerSection {
             row.put("state", b.state().name());
             row.put("weight", b.effectiveWeight() + "/" + b.weight());
             row.put("active", b.activeRequests());
+            row.put("requests", r == null ? 0L : r.requests());
             row.put("rate", r == null ? 0.0 : r.requestRate());
             row.put("errors", r == null ? 0.0 : r.errorRate());
             row.put("p50", r == null ? null : r.p50());

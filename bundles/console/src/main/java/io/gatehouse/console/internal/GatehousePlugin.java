@@ -218,7 +218,9 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
         out.println("<section id='gh-charts' class='gh-section'><h2>Live</h2><div class='gh-charts'>"
                 + chart("rps", "Requests/s") + chart("latency", "Latency ms (p50, p99)") + chart("errors", "Errors/s")
                 + "</div><p class='gh-now'>now: <span id='gh-live-rps'>0</span> req/s, <span id='gh-live-errors'>0"
-                + "</span> errors/s, <span id='gh-live-active'>0</span> in flight</p></section>");
+                + "</span> errors/s (5xx), latency p50 <span id='gh-live-p50'>&ndash;</span> ms, p99 <span"
+                + " id='gh-live-p99'>&ndash;</span> ms, <span id='gh-live-active'>0</span> in flight;"
+                + " <span id='gh-live-requests'>0</span> requests counted</p></section>");
         balancerSection.render(out, page);
         rateLimits.render(out, page);
         instances.render(out, page);
@@ -243,9 +245,10 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
             points.add(List.of(p.time(), p.requestRate(), p.errorRate(), p.p50(), p.p99(), p.active()));
         }
         data.put("series", points);
+        data.put("requests", sampler.requests());
         data.put("balancer", balancerSection.live());
         data.put("zones", configAdmin == null ? null : rateLimits.live());
-        data.put("instances", instances.present() ? instances.instances() : null);
+        data.put("instances", instances.present() ? instances.table().json() : null);
         byte[] body = Json.write(data).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");

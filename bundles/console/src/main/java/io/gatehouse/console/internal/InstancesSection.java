@@ -2,23 +2,45 @@ package io.gatehouse.console.internal;
 
 import static io.gatehouse.console.internal.Html.esc;
 
+import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * App containers run by the supervisor: state, memory, CPU, restarts, uptime (its {@code gatehouse.instance.*}
- * gauges labelled {@code instance}); restart and scale through the supervisor's own {@code cluster:} commands.
+ * App containers run by the supervisor: the table {@code cluster:instances} prints (state, pid, uptime, memory, CPU,
+ * restarts... whatever columns the supervisor has), or, without that command, its {@code gatehouse.instance.*}
+ * gauges labelled {@code instance}; restart and scale through the supervisor's own {@code cluster:} commands.
  */
 final class InstancesSection {
 
     static final String METRIC_PREFIX = "gatehouse.instance.";
+    static final String NAME_COLUMN = "Instance";
     static final int MAX_INSTANCES = 64;
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final Pattern SEPARATOR = Pattern.compile("[-+ ]*-[-+ ]*");
+
+    /** The instances as a table: column names in order (the first names the instance), and one row per instance. */
+    record Table(List<String> columns, Map<String, Map<String, String>> rows, String note) {
+
+        static Table empty(String note) {
+            return new Table(List.of(NAME_COLUMN), Map.of(), note);
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("columns", columns);
+            json.put("rows", rows);
+            return json;
+        }
+    }
 
     private final Supplier<MetricRegistry> registry;
     private final ShellRunner shell;
@@ -29,7 +51,7 @@ final class InstancesSection {
     }
 
     boolean present() {
-        return shell.has("cluster", "instances") || !instances().isEmpty();
+        return shell.has("cluster", "instances") || !fromMetrics().rows().isEmpty();
     }
 
     void render(PrintWriter out, Page page) {
@@ -38,27 +60,30 @@ final class InstancesSection {
             out.println(Page.absent("supervisor", "gatehouse-cluster") + "</section>");
             return;
         }
-        Map<String, Map<String, Double>> instances = instances();
-        Set<String> columns = new java.util.TreeSet<>();
-        instances.values().forEach(m -> columns.addAll(m.keySet()));
-        if (!instances.isEmpty()) {
-            out.print("<table class='gh-table' id='gh-instance-table'><thead><tr><th>Instance</th>");
-            columns.forEach(c -> out.print("<th>" + esc(c) + "</th>"));
-            out.println("<th>Actions</th></tr></thead><tbody>");
-            instances.forEach((name, figures) -> {
-                out.print("<tr data-instance='" + esc(name) + "'><td class='id'>" + esc(name) + "</td>");
-                columns.forEach(c -> out.print("<td data-figure='" + esc(c) + "'>"
-                        + Page.num(figures.getOrDefault(c, Double.NaN)) + "</td>"));
-                out.println("<td>" + page.form("restart", "Restart", "instance", name) + "</td></tr>");
-            });
-            out.println("</tbody></table>");
-        } else {
-            out.println("<pre class='gh-pre' id='gh-instances-text'>" + esc(runQuietly("cluster:instances")) + "</pre>");
+        Table table = table();
+        if (table.note() != null) {
+            out.println("<p class='gh-muted' id='gh-instances-note'>" + esc(table.note()) + "</p>");
         }
+        out.print("<table class='gh-table' id='gh-instance-table'><thead><tr>");
+        table.columns().forEach(c -> out.print("<th data-col='" + esc(c) + "'>" + esc(c) + "</th>"));
+        out.println("<th>Actions</th></tr></thead><tbody>");
+        table.rows().forEach((name, cells) -> {
+            out.print("<tr data-instance='" + esc(name) + "'>");
+            for (String c : table.columns()) {
+                out.print("<td data-col='" + esc(c) + "'" + (c.equals(NAME_COLUMN) ? " class='id'" : "") + ">"
+                        + esc(cells.getOrDefault(c, "")) + "</td>");
+            }
+            out.println("<td class='actions'>" + page.form("restart", "Restart", "instance", name) + "</td></tr>");
+        });
+        if (table.rows().isEmpty()) {
+            out.println("<tr class='gh-empty'><td colspan='" + (table.columns().size() + 1)
+                    + "'>No app container is supervised here.</td></tr>");
+        }
+        out.println("</tbody></table>");
         out.println("<form method='post' class='gh-form' id='gh-scale-form'>" + page.csrfField()
                 + "<input type='hidden' name='action' value='scale'/>"
                 + "<label>App containers <input type='text' inputmode='numeric' name='count' id='gh-scale-count' value='"
-                + instances.size() + "'/></label> <button type='submit'>Scale</button></form>");
+                + table.rows().size() + "'/></label> <button type='submit'>Scale</button></form>");
         out.println("<form method='post' class='gh-form' id='gh-restart-form'>" + page.csrfField()
                 + "<input type='hidden' name='action' value='restart'/><label>Instance <input type='text'"
                 + " name='instance' id='gh-restart-instance'/></label> <button type='submit'>Restart</button></form>");
@@ -66,16 +91,16 @@ final class InstancesSection {
     }
 
     ActionResult restart(String raw) {
+        String name = raw == null ? "" : raw.trim();
         if (!shell.has("cluster", "restart")) {
             return ActionResult.unavailable(present()
                     ? "This supervisor has no cluster:restart command: it restarts crashed instances by itself."
                     : "The supervisor is not running: no instance can be restarted.");
         }
-        String name = raw == null ? "" : raw.trim();
-        Set<String> known = instances().keySet();
-        if (!NAME.matcher(name).matches() || !known.isEmpty() && !known.contains(name)) {
+        List<String> known = new ArrayList<>(table().rows().keySet());
+        if (!known.contains(name)) {
             return ActionResult.badInput("No instance '" + name + "': known instances are "
-                    + (known.isEmpty() ? "(none)" : String.join(", ", known)) + ".");
+                    + (known.isEmpty() ? "(none)" : String.join(", ", known)) + ". Nothing was restarted.");
         }
         return runAction("cluster:restart " + name, "Instance " + name + " is restarting.");
     }
@@ -110,23 +135,115 @@ final class InstancesSection {
         }
     }
 
-    private String runQuietly(String command) {
-        try {
-            return shell.run(command);
-        } catch (IllegalStateException e) {
-            return command + " failed: " + e.getMessage();
+    /** The instances now: what {@code cluster:instances} prints, or the supervisor's gauges without that command. */
+    Table table() {
+        Table metrics = fromMetrics();
+        if (!shell.has("cluster", "instances")) {
+            return metrics;
         }
+        String printed;
+        try {
+            printed = shell.run("cluster:instances");
+        } catch (IllegalStateException e) {
+            return Table.empty("cluster:instances failed: " + e.getMessage());
+        }
+        return withCpu(parse(printed), metrics);
     }
 
-    /** Figures per instance, by what they measure ({@code memory.bytes}, {@code restarts}...). */
-    Map<String, Map<String, Double>> instances() {
-        Map<String, Map<String, Double>> instances = new TreeMap<>();
-        MetricRegistry r = registry.get();
-        if (r != null) {
-            new MetricLookup(r).byLabel(METRIC_PREFIX, "instance").forEach((instance, metrics) -> metrics
-                    .forEach((what, m) -> instances.computeIfAbsent(instance, k -> new TreeMap<>())
-                            .put(what, MetricLookup.figure(m))));
+    /**
+     * Reads a Karaf {@code ShellTable} (header, a line of dashes, then rows, cells split by {@code |}); the first
+     * column names the instance. Output with no table (an idle supervisor explains itself) becomes the note.
+     */
+    static Table parse(String printed) {
+        List<String> lines = printed.lines().toList();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).contains("|") && SEPARATOR.matcher(lines.get(i + 1).trim()).matches()) {
+                List<String> columns = new ArrayList<>(cells(lines.get(i), Integer.MAX_VALUE));
+                columns.set(0, NAME_COLUMN);
+                Map<String, Map<String, String>> rows = new TreeMap<>(InstancesSection::byNumber);
+                for (String line : lines.subList(i + 2, lines.size())) {
+                    List<String> cells = cells(line, columns.size());
+                    if (cells.get(0).isEmpty()) {
+                        continue;
+                    }
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int c = 0; c < columns.size(); c++) {
+                        row.put(columns.get(c), c < cells.size() ? cells.get(c) : "");
+                    }
+                    rows.put(cells.get(0), row);
+                }
+                return new Table(List.copyOf(columns), rows, null);
+            }
         }
-        return instances;
+        String note = printed.trim();
+        return Table.empty(note.isEmpty() ? null : note);
+    }
+
+    /** Cells of one table line; past {@code max} cells the rest stays in the last one (a '|' inside a value). */
+    private static List<String> cells(String line, int max) {
+        return Arrays.stream(line.split("\\|", max)).map(String::trim).toList();
+    }
+
+    /** app-2 before app-10. */
+    static int byNumber(String a, String b) {
+        String na = a.replaceAll("\\D", "");
+        String nb = b.replaceAll("\\D", "");
+        if (!na.isEmpty() && !nb.isEmpty() && a.replaceAll("\\d", "").equals(b.replaceAll("\\d", ""))
+                && na.length() < 10 && nb.length() < 10) {
+            return Long.compare(Long.parseLong(na), Long.parseLong(nb));
+        }
+        return a.compareTo(b);
+    }
+
+    /** Adds the CPU gauge as a column when the supervisor's table has no CPU column of its own. */
+    private static Table withCpu(Table table, Table metrics) {
+        if (table.columns().stream().anyMatch(c -> c.toUpperCase(Locale.ROOT).startsWith("CPU"))
+                || !metrics.columns().contains("CPU s")) {
+            return table;
+        }
+        List<String> columns = new ArrayList<>(table.columns());
+        columns.add("CPU s");
+        table.rows().forEach((name, row) -> {
+            Map<String, String> m = metrics.rows().get(name);
+            row.put("CPU s", m == null ? "" : m.getOrDefault("CPU s", ""));
+        });
+        return new Table(List.copyOf(columns), table.rows(), table.note());
+    }
+
+    /** The supervisor's gauges per instance ({@code up}, {@code memory.bytes}, {@code cpu.seconds}...). */
+    Table fromMetrics() {
+        MetricRegistry r = registry.get();
+        if (r == null) {
+            return Table.empty(null);
+        }
+        Map<String, Map<String, Metric>> found = new MetricLookup(r).byLabel(METRIC_PREFIX, "instance");
+        List<String> columns = new ArrayList<>(List.of(NAME_COLUMN));
+        Map<String, Map<String, String>> rows = new TreeMap<>(InstancesSection::byNumber);
+        found.forEach((instance, metrics) -> {
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put(NAME_COLUMN, instance);
+            new TreeMap<>(metrics).forEach((what, m) -> {
+                String column = column(what);
+                if (!columns.contains(column)) {
+                    columns.add(column);
+                }
+                row.put(column, Page.plain(MetricLookup.figure(m)));
+            });
+            rows.put(instance, row);
+        });
+        return new Table(List.copyOf(columns), rows, null);
+    }
+
+    /** A readable column for a gauge: {@code memory.bytes} is "memory bytes", {@code cpu.seconds} "CPU s". */
+    static String column(String what) {
+        return switch (what) {
+            case "cpu.seconds" -> "CPU s";
+            case "up" -> "Up";
+            case "state" -> "State";
+            case "restarts" -> "Restarts";
+            case "uptime.seconds" -> "Uptime s";
+            case "memory.bytes" -> "Memory bytes";
+            default -> what.replace('.', ' ');
+        };
     }
 }

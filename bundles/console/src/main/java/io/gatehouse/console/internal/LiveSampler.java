@@ -26,7 +26,7 @@ final class LiveSampler {
     }
 
     /** One backend's live figures. */
-    record BackendRates(double requestRate, double errorRate, double p50, double p99) {
+    record BackendRates(long requests, double requestRate, double errorRate, double p50, double p99) {
     }
 
     private record Totals(long time, long requests, long errors) {
@@ -38,6 +38,7 @@ final class LiveSampler {
     private final Map<String, Totals> lastBackend = new HashMap<>();
     private volatile Map<String, BackendRates> backendRates = Map.of();
     private Totals lastGlobal;
+    private volatile long requestsCounted;
 
     LiveSampler(Supplier<LoadBalancer> balancer, Supplier<MetricRegistry> registry) {
         this.balancer = balancer;
@@ -65,7 +66,7 @@ final class LiveSampler {
             Totals now1 = new Totals(now, req, err);
             Totals before = lastBackend.put(b.id(), now1);
             double[] latency = BackendFigures.latencyMillis(b, metrics);
-            rates.put(b.id(), new BackendRates(rate(before, now1, true), rate(before, now1, false), latency[0],
+            rates.put(b.id(), new BackendRates(req, rate(before, now1, true), rate(before, now1, false), latency[0],
                     latency[1]));
             worstP50 = max(worstP50, latency[0]);
             worstP99 = max(worstP99, latency[1]);
@@ -80,6 +81,7 @@ final class LiveSampler {
             requests = gwRequests;
             errors = GatewayFigures.errors(metrics);
         }
+        requestsCounted = requests;
         Totals global = new Totals(now, requests, errors);
         Point p = new Point(now, rate(lastGlobal, global, true), rate(lastGlobal, global, false),
                 Double.isNaN(gateway[0]) ? worstP50 : gateway[0], Double.isNaN(gateway[1]) ? worstP99 : gateway[1],
@@ -93,6 +95,11 @@ final class LiveSampler {
 
     synchronized List<Point> points() {
         return new ArrayList<>(points);
+    }
+
+    /** Every request counted so far (the listener's total, or the backends' sum without the listener). */
+    long requests() {
+        return requestsCounted;
     }
 
     Map<String, BackendRates> backendRates() {

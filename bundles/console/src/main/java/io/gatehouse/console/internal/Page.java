@@ -42,4 +42,12 @@ final class Page {
         }
         return String.format(Locale.ROOT, value >= 100 ? "%.0f" : "%.2f", value);
     }
+
+    /** A figure as plain text (for text nodes, not markup): a dash when unknown, whole above 100. */
+    static String plain(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "\u2013";
+        }
+        return String.format(Locale.ROOT, value >= 100 || value == Math.rint(value) ? "%.0f" : "%.2f", value);
+    }
 }

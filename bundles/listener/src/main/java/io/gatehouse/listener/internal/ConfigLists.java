@@ -33,6 +33,18 @@ final class ConfigLists {
         return out.toArray(new String[0]);
     }
 
+    /** @throws IllegalArgumentException naming a numeric setting that cannot work */
+    static void checkNumbers(ListenerConfig config) {
+        if (config.websocket_idle_timeout_ms() <= 0) {
+            throw new IllegalArgumentException("websocket.idle.timeout.ms must be positive, was "
+                    + config.websocket_idle_timeout_ms());
+        }
+    }
+
+    static java.util.Set<String> errorHeaderFilters(ListenerConfig config) {
+        return java.util.Set.copyOf(java.util.Arrays.asList(split(config.error_header_filters(), COMMA)));
+    }
+
     static TrustedProxies trustedProxies(ListenerConfig config) {
         return TrustedProxies.parse(split(config.trusted_proxies(), COMMA));
     }

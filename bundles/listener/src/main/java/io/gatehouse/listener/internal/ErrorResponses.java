@@ -17,6 +17,12 @@ final class ErrorResponses {
 
     static void send(Request request, Response response, Callback callback, int status, String message,
             Map<String, String> extraHeaders) {
+        send(request, response, callback, status, message, extraHeaders, null);
+    }
+
+    /** As above; {@code requestId} names the request in the body when it never became an exchange. */
+    static void send(Request request, Response response, Callback callback, int status, String message,
+            Map<String, String> extraHeaders, String requestId) {
         if (response.isCommitted()) {
             callback.failed(new IllegalStateException("response already committed, cannot send " + status + " " + message));
             return;
@@ -25,7 +31,6 @@ final class ErrorResponses {
         response.setStatus(status);
         HttpFields.Mutable headers = response.getHeaders();
         JettyExchange exchange = (JettyExchange) request.getAttribute(JettyExchange.ATTRIBUTE);
-        String requestId = null;
         if (exchange != null) {
             exchange.applyResponseHeaders(headers);
             requestId = exchange.requestId();

@@ -24,25 +24,42 @@ final class GatewayHandler extends Handler.Wrapper {
     private final FilterChain chain;
     private final StaticRoutes staticRoutes;
     private final UpstreamProxy proxy;
+    private final WebSocketTunnel webSockets;
     private final GatewayMetrics metrics;
     private final TrustedProxies trustedProxies;
     private final int redirectPort;
     private final int maxHeaders;
     private final int maxTargetBytes;
     private final boolean accessLog;
+    private final java.util.Set<String> errorHeaderFilters;
+    private final GatewayMetrics.Route proxyRoute;
 
-    GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, GatewayMetrics metrics,
-            TrustedProxies trustedProxies, ListenerConfig config) {
+    GatewayHandler(FilterChain chain, StaticRoutes staticRoutes, UpstreamProxy proxy, WebSocketTunnel webSockets,
+            GatewayMetrics metrics, TrustedProxies trustedProxies, ListenerConfig config,
+            java.util.Set<String> errorHeaderFilters) {
         super(staticRoutes.newHandler(config.gzip_min_bytes()));
         this.chain = chain;
         this.staticRoutes = staticRoutes;
         this.proxy = proxy;
+        this.webSockets = webSockets;
         this.metrics = metrics;
         this.trustedProxies = trustedProxies;
         this.redirectPort = config.redirect_port() > 0 ? config.redirect_port() : config.https_port();
         this.maxHeaders = config.max_request_headers();
         this.maxTargetBytes = config.max_request_line_bytes();
         this.accessLog = config.access_log();
+        this.errorHeaderFilters = errorHeaderFilters;
+        this.proxyRoute = metrics.route(GatewayMetrics.PROXY_ROUTE);
+    }
+
+    /**
+     * Non-blocking: Jetty runs the handler on the thread that parsed the request (no hand-off to a worker), which
+     * on a small server is most of the cost of a proxied request. Nothing here blocks: filters must not (api
+     * contract), the proxy is asynchronous, delays are scheduled, and static files are served on a worker thread.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     @Override
@@ -54,19 +71,25 @@ final class GatewayHandler extends Handler.Wrapper {
         long start = System.nanoTime();
         JettyExchange exchange = new JettyExchange(request, trustedProxies, start);
         request.setAttribute(JettyExchange.ATTRIBUTE, exchange);
-        Callback done = new Completion(exchange, response, callback);
+        Completion done = new Completion(exchange, response, callback);
         if (request.getHeaders().size() > maxHeaders) {
+            GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
             ErrorResponses.send(request, response, done, 431, "too many request headers (limit " + maxHeaders + ")");
             return true;
         }
         String target = request.getHttpURI().getPathQuery();
         if (target != null && target.length() > maxTargetBytes) {
+            GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
             ErrorResponses.send(request, response, done, 414, "request target longer than " + maxTargetBytes + " bytes");
             return true;
         }
         if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
-            ErrorResponses.send(request, response, done, 501, "protocol upgrades (WebSocket) are not proxied");
-            return true;
+            if (!WebSocketTunnel.isWebSocketUpgrade(request)) {
+                GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
+                ErrorResponses.send(request, response, done, 501, "only WebSocket upgrades over HTTP/1.1 are proxied");
+                return true;
+            }
+            exchange.webSocket = done;
         }
         runChain(chain.entries(), 0, exchange, request, response, done);
         return true;
@@ -111,7 +134,15 @@ final class GatewayHandler extends Handler.Wrapper {
     private void route(JettyExchange exchange, Request request, Response response, Callback callback) {
         String path = exchange.path();
         if (staticRoutes.match(path) == null) {
-            proxy.proxy(exchange, request, response, callback);
+            if (exchange.webSocket != null) {
+                webSockets.open(exchange, request, response, callback, exchange.webSocket);
+            } else {
+                proxy.proxy(exchange, request, response, callback);
+            }
+            return;
+        }
+        if (exchange.webSocket != null) {
+            ErrorResponses.send(request, response, callback, 404, "no WebSocket endpoint under a static route");
             return;
         }
         HttpFields.Mutable headers = response.getHeaders();
@@ -120,6 +151,11 @@ final class GatewayHandler extends Handler.Wrapper {
         if (cacheControl != null) {
             headers.put(HttpHeader.CACHE_CONTROL, cacheControl);
         }
+        // file I/O may block: never on the thread that runs the connections
+        getServer().getThreadPool().execute(() -> serveStatic(path, request, response, callback));
+    }
+
+    private void serveStatic(String path, Request request, Response response, Callback callback) {
         try {
             if (!super.handle(request, response, callback)) {
                 ErrorResponses.send(request, response, callback, 404, "not found");
@@ -131,12 +167,29 @@ final class GatewayHandler extends Handler.Wrapper {
         }
     }
 
+    /** The route-labelled instruments for {@code path}: its static route's prefix, or the proxy. */
+    private GatewayMetrics.Route routeMetrics(String path) {
+        StaticRoutes.Route route = staticRoutes.match(path);
+        return route == null ? proxyRoute : metrics.route(route.prefix());
+    }
+
+    /** The end of an exchange that outlives its HTTP response: a WebSocket tunnel ends when it closes. */
+    interface Deferrable {
+
+        /** The exchange does not end with its response; {@link #finishDeferred} ends it. */
+        void defer();
+
+        void finishDeferred(int status);
+    }
+
     /** Ends an exchange: metrics, access log, the exchange's completion actions, then Jetty's callback. */
-    private final class Completion implements Callback {
+    private final class Completion implements Callback, Deferrable {
 
         private final JettyExchange exchange;
         private final Response response;
         private final Callback delegate;
+        private volatile boolean deferred;
+        private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
         Completion(JettyExchange exchange, Response response, Callback delegate) {
             this.exchange = exchange;
@@ -145,21 +198,41 @@ final class GatewayHandler extends Handler.Wrapper {
         }
 
         @Override
+        public void defer() {
+            deferred = true;
+        }
+
+        @Override
+        public void finishDeferred(int status) {
+            finish(status);
+        }
+
+        @Override
         public void succeeded() {
-            finish(response.getStatus());
+            if (!deferred) {
+                finish(response.getStatus());
+            }
             delegate.succeeded();
         }
 
         @Override
         public void failed(Throwable x) {
             metrics.error();
-            finish(response.isCommitted() ? response.getStatus() : 500);
+            finish(response.isCommitted() ? response.getStatus() : 500, true);
             delegate.failed(x);
         }
 
         private void finish(int status) {
+            finish(status, false);
+        }
+
+        private void finish(int status, boolean failed) {
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
             long latency = System.nanoTime() - exchange.startNanos();
             metrics.request(status, latency);
+            routeMetrics(exchange.path()).request(status, latency, failed);
             if (accessLog && AccessLog.enabled()) {
                 AccessLog.log(exchange, status, latency, Response.getContentBytesWritten(response));
             }

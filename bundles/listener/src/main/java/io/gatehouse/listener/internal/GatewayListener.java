@@ -91,6 +91,7 @@ public class GatewayListener {
         }
         TlsMaterial tls;
         try {
+            ConfigLists.checkNumbers(config);
             ConfigLists.trustedProxies(config);
             ConfigLists.staticRoutes(config);
             tls = TlsMaterial.load(config, etc);

@@ -19,6 +19,11 @@ final class GatewayMetrics {
     static final String ERRORS = "gatehouse.gateway.errors";
     static final String CONNECTIONS = "gatehouse.gateway.connections.active";
     static final String UPSTREAM_ERRORS = "gatehouse.gateway.upstream.errors";
+    /** Per route (a static route's prefix, or {@value #PROXY_ROUTE}): requests by status class, latency, errors. */
+    static final String ROUTE_REQUESTS = "gatehouse.gateway.route.requests";
+    static final String ROUTE_LATENCY = "gatehouse.gateway.route.latency";
+    static final String ROUTE_ERRORS = "gatehouse.gateway.route.errors";
+    static final String PROXY_ROUTE = "proxy";
 
     private final MetricRegistry registry;
     private final List<String> names = new ArrayList<>();
@@ -27,6 +32,7 @@ final class GatewayMetrics {
     private final Meter errors;
     private final Meter upstreamErrors;
     final LongAdder activeConnections = new LongAdder();
+    private final java.util.Map<String, Route> routes = new java.util.concurrent.ConcurrentHashMap<>();
 
     GatewayMetrics(MetricRegistry registry) {
         this.registry = registry;
@@ -42,7 +48,7 @@ final class GatewayMetrics {
         registry.register(connections, (Gauge<Long>) activeConnections::sum);
     }
 
-    private String track(String name) {
+    private synchronized String track(String name) {
         names.add(name);
         return name;
     }
@@ -51,6 +57,41 @@ final class GatewayMetrics {
         int statusClass = status / 100;
         byStatusClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].mark();
         latency.update(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The instruments of one route. Routes are the configured static prefixes and {@value #PROXY_ROUTE}, never a
+     * request's path, so the number of series stays bounded by the configuration.
+     */
+    Route route(String route) {
+        return routes.computeIfAbsent(route, Route::new);
+    }
+
+    /** One route's instruments; {@link #request} counts a finished exchange on it. */
+    final class Route {
+
+        private final Meter[] byStatusClass = new Meter[6];
+        private final Timer latency;
+        private final Meter errors;
+
+        private Route(String route) {
+            for (int i = 1; i <= 5; i++) {
+                byStatusClass[i] = registry.meter(track(MetricNames.name(ROUTE_REQUESTS, "route", route, "status", i + "xx")));
+            }
+            latency = registry.timer(track(MetricNames.name(ROUTE_LATENCY, "route", route)),
+                    () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+            errors = registry.meter(track(MetricNames.name(ROUTE_ERRORS, "route", route)));
+        }
+
+        /** A finished exchange; {@code failed}: a 5xx answer or a response aborted mid-way. */
+        void request(int status, long nanos, boolean failed) {
+            int statusClass = status / 100;
+            byStatusClass[statusClass >= 1 && statusClass <= 5 ? statusClass : 5].mark();
+            latency.update(nanos, TimeUnit.NANOSECONDS);
+            if (failed || status >= 500) {
+                errors.mark();
+            }
+        }
     }
 
     /** A response the gateway itself failed: a 5xx it generated, or a response aborted mid-way. */
@@ -62,7 +103,8 @@ final class GatewayMetrics {
         upstreamErrors.mark();
     }
 
-    void close() {
+    synchronized void close() {
         names.forEach(registry::remove);
+        routes.clear();
     }
 }

@@ -65,7 +65,8 @@ final class GatewayServer {
         threads.setName("gatehouse-listener");
         server = new Server(threads);
         server.setStopTimeout(config.drain_timeout_ms());
-        server.setErrorHandler(new GatewayErrorHandler());
+        java.util.Set<String> errorHeaderFilters = ConfigLists.errorHeaderFilters(config);
+        server.setErrorHandler(new GatewayErrorHandler(chain, errorHeaderFilters));
 
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
@@ -94,6 +95,8 @@ final class GatewayServer {
         HttpConnectionFactory h1 = new HttpConnectionFactory(httpsConfig);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
         h2.setMaxConcurrentStreams(config.h2_max_concurrent_streams());
+        // no WebSocket over HTTP/2 (RFC 8441): clients then open WebSockets over HTTP/1.1, which the tunnel passes on
+        h2.setConnectProtocolEnabled(false);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(h1.getProtocol());
         SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());
@@ -127,7 +130,11 @@ final class GatewayServer {
 
         ClientConnector clientConnector = new ClientConnector();
         clientConnector.setSelectors(1);
-        client = new HttpClient(new HttpClientTransportOverHTTP(clientConnector));
+        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(clientConnector);
+        // upstream responses are handled on the client's selector thread: the listener only writes them on
+        // asynchronously, so a hand-off to a worker thread would only cost a context switch
+        transport.setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
+        client = new HttpClient(transport);
         client.setExecutor(threads);
         client.setConnectTimeout(config.upstream_connect_timeout_ms());
         client.setIdleTimeout(config.upstream_idle_timeout_ms());
@@ -138,7 +145,9 @@ final class GatewayServer {
         client.getContentDecoderFactories().clear(); // pass Content-Encoding through untouched
 
         UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
-        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, metrics, trusted, config);
+        WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
+        GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
+                errorHeaderFilters);
         server.setHandler(new GracefulHandler(gateway));
         certificates = new CertificateWatcher(ssl, tls, config.tls_watch_interval_seconds());
     }

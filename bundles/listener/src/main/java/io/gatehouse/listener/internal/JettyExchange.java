@@ -32,6 +32,8 @@ final class JettyExchange implements Exchange {
     private List<Runnable> completions;
     private final AtomicBoolean completed = new AtomicBoolean();
     volatile String backend;
+    /** Set when the request asks for a WebSocket upgrade: how the exchange ends once the tunnel closes. */
+    GatewayHandler.Deferrable webSocket;
 
     JettyExchange(Request request, TrustedProxies trustedProxies, long startNanos) {
         this.request = request;

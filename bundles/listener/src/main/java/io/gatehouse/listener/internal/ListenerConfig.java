@@ -65,6 +65,9 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "Upstream total timeout for one exchange, ms; 0 for none (WebSocket, streams)")
     long upstream_total_timeout_ms() default 60000;
 
+    @AttributeDefinition(description = "WebSocket tunnels: closed (both sides) after this long without a byte either way, ms")
+    long websocket_idle_timeout_ms() default 300000;
+
     @AttributeDefinition(description = "Keep-alive connections kept per backend")
     int upstream_max_connections_per_backend() default 256;
 
@@ -91,6 +94,10 @@ public @interface ListenerConfig {
 
     @AttributeDefinition(description = "On stop or update: how long in-flight requests may take to finish, ms")
     long drain_timeout_ms() default 10000;
+
+    @AttributeDefinition(description = "Request filters (by filter.name) that also decorate the listener's own error "
+            + "responses to requests it could not parse (400, 431...): they must only set response headers")
+    String[] error_header_filters() default {"security-headers"};
 
     @AttributeDefinition(description = "One JSON line per request on the io.gatehouse.access logger")
     boolean access_log() default true;

@@ -106,7 +106,7 @@ final class UpstreamProxy {
         return length > 0 || (length < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING));
     }
 
-    private static String pathAndQuery(Request request) {
+    static String pathAndQuery(Request request) {
         String path = request.getHttpURI().getPath();
         String query = request.getHttpURI().getQuery();
         if (path == null || path.isEmpty()) {
@@ -115,7 +115,7 @@ final class UpstreamProxy {
         return query == null ? path : path + '?' + query;
     }
 
-    private static void copyRequestHeaders(JettyExchange exchange, Request request, HttpFields.Mutable out) {
+    static void copyRequestHeaders(JettyExchange exchange, Request request, HttpFields.Mutable out) {
         HttpFields in = request.getHeaders();
         String connection = in.get(HttpHeader.CONNECTION);
         for (HttpField field : in) {

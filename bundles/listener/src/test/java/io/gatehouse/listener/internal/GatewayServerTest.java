@@ -71,6 +71,7 @@ class GatewayServerTest {
                 "https_port", 0, "http_port", 0, "redirect_port", 8443,
                 "static_routes", new String[] {"/ui/=" + ui},
                 "trusted_proxies", new String[] {"10.0.0.0/8"},
+                "error_header_filters", new String[] {"headers"},
                 "tls_watch_interval_seconds", 0));
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
         server = GatewayServer.start(config, tls, chain, () -> balancer, new GatewayMetrics(registry), c -> null);
@@ -81,6 +82,9 @@ class GatewayServerTest {
                 .connectTimeout(Duration.ofSeconds(5)).build();
         chain.add(new FilterEntry(exchange -> {
             exchange.setResponseHeader("X-Frame-Options", "DENY");
+            if ("https".equals(exchange.scheme())) {
+                exchange.setResponseHeader("Strict-Transport-Security", "max-age=60");
+            }
             exchange.onComplete(completions::incrementAndGet);
             if (exchange.path().startsWith("/forbidden")) {
                 return Verdict.reject(403, "forbidden here").withHeader("X-Why", "test");
@@ -256,6 +260,15 @@ class GatewayServerTest {
         String tooMany = raw(many.append("\r\n").toString());
         assertTrue(tooMany.startsWith("HTTP/1.1 431"), "[" + tooMany + "]");
         assertFalse(bad.toLowerCase().contains("server: jetty"), bad);
+        String badHeaderLine = raw("GET /api HTTP/1.1\r\nHost: x\r\nNo colon\r\n\r\n");
+        String uri = raw("GET /" + "u".repeat(5000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        for (String response : List.of(bad, hugeHeader, tooMany, badHeaderLine, uri)) {
+            // the error answers Jetty gives before any filter ran carry the filters' headers and a request id too
+            assertTrue(response.contains("X-Frame-Options: DENY"), response);
+            assertTrue(response.contains("Strict-Transport-Security: max-age=60"), response);
+            assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{32}\r\n.*"), response);
+            assertTrue(response.contains("application/json"), response);
+        }
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
     }
 
@@ -312,6 +325,114 @@ class GatewayServerTest {
         HttpClient fresh = HttpClient.newBuilder().sslContext(trust).build();
         assertEquals(200, fresh.send(HttpRequest.newBuilder(https("/api/still")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    /** An upgraded socket: the 101 head was read, {@code in} continues with the tunnel's bytes. */
+    record Upgraded(SSLSocket socket, String head, InputStream in) implements AutoCloseable {
+        String read(int bytes) throws IOException {
+            return new String(in.readNBytes(bytes), StandardCharsets.ISO_8859_1);
+        }
+
+        void write(String text) throws IOException {
+            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    static Upgraded upgrade(String path) throws Exception {
+        SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.httpsPort());
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+                + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nX-Request-Id: ws-test-1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.write(b);
+        }
+        return new Upgraded(socket, head.toString(StandardCharsets.ISO_8859_1), in);
+    }
+
+    @Test
+    void webSocketUpgradeBecomesATunnelBothWaysAndClosesBothSides() throws Exception {
+        FakeBalancer saved = balancer;
+        try (UpgradeEchoBackend echo = new UpgradeEchoBackend()) {
+            FakeBalancer ws = new FakeBalancer();
+            ws.add(echo.port());
+            balancer = ws;
+            try (Upgraded client = upgrade("/chat/room?x=1")) {
+                assertTrue(client.head().startsWith("HTTP/1.1 101"), client.head());
+                assertTrue(client.head().contains("X-Frame-Options: DENY"), client.head());
+                assertTrue(client.head().contains("X-Request-Id: ws-test-1"), client.head());
+                assertTrue(client.head().contains("Sec-WebSocket-Accept: test"), client.head());
+                assertFalse(client.head().contains("backend/1.0"), client.head());
+                assertEquals("welcome", client.read(7), "bytes the backend sent right after its 101");
+                client.write("ping-1");
+                assertEquals("ping-1", client.read(6));
+                client.write("x".repeat(100_000));
+                assertEquals("x".repeat(100_000), client.read(100_000));
+                String sent = echo.heads.get(0);
+                assertTrue(sent.startsWith("GET /chat/room?x=1 HTTP/1.1\r\n"), sent);
+                assertTrue(sent.contains("Upgrade: websocket"), sent);
+                assertTrue(sent.contains("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="), sent);
+                assertTrue(sent.contains("X-Forwarded-Proto: https"), sent);
+                assertTrue(sent.contains("X-Request-Id: ws-test-1"), sent);
+                // the backend closes: the client's side closes too
+                client.write("bye");
+                assertEquals(-1, client.in().read(), "client side closed after the backend closed");
+            }
+            // the client closes: the backend's side closes too
+            int ended = echo.ended.get();
+            try (Upgraded client = upgrade("/chat/other")) {
+                client.read(7);
+                client.write("hi");
+                assertEquals("hi", client.read(2));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (echo.ended.get() == ended && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(ended + 1, echo.ended.get(), "backend side closed after the client closed");
+            assertTrue(ws.outcomes.stream().allMatch(o -> o.endsWith("ok 101")), ws.outcomes.toString());
+        } finally {
+            balancer = saved;
+        }
+    }
+
+    @Test
+    void requestMetricsAreLabelledByRouteNeverByPath() throws Exception {
+        long proxied = registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"2xx\"}").getCount();
+        long ui = registry.meter("gatehouse.gateway.route.requests{route=\"/ui/\",status=\"2xx\"}").getCount();
+        long all = registry.meter("gatehouse.gateway.requests{status=\"2xx\"}").getCount();
+        assertEquals(200, get(h1, "/api/metrics/" + System.nanoTime()).statusCode());
+        assertEquals(200, get(h1, "/ui/index.html").statusCode());
+        assertEquals(403, get(h1, "/forbidden/x").statusCode());
+        assertEquals(proxied + 1, registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"2xx\"}").getCount());
+        assertEquals(ui + 1, registry.meter("gatehouse.gateway.route.requests{route=\"/ui/\",status=\"2xx\"}").getCount());
+        assertEquals(all + 2, registry.meter("gatehouse.gateway.requests{status=\"2xx\"}").getCount(), "the unlabelled series still counts");
+        assertTrue(registry.timer("gatehouse.gateway.route.latency{route=\"proxy\"}").getCount() > 0);
+        assertTrue(registry.getNames().stream().filter(n -> n.startsWith("gatehouse.gateway.route."))
+                .allMatch(n -> n.contains("route=\"proxy\"") || n.contains("route=\"/ui/\"")), registry.getNames().toString());
+    }
+
+    @Test
+    void nonWebSocketUpgradeGets501() throws Exception {
+        String response = raw("GET /api HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                + "HTTP2-Settings: AAMAAABkAAQAAP__\r\nConnection: close\r\n\r\n");
+        assertTrue(response.startsWith("HTTP/1.1 501"), response);
     }
 
     static String raw(String request) throws Exception {

@@ -1,0 +1,86 @@
+package io.gatehouse.listener.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A backend that accepts any upgrade with 101 and then echoes every byte back (the tunnel is byte-transparent, so
+ * frames need no parsing here); "bye" from the client makes it close the connection. Records the upgrade request
+ * heads and counts the connections that ended.
+ */
+final class UpgradeEchoBackend implements AutoCloseable {
+
+    final List<String> heads = new CopyOnWriteArrayList<>();
+    final AtomicInteger ended = new AtomicInteger();
+    private final ServerSocket server;
+
+    UpgradeEchoBackend() throws IOException {
+        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(this::accept, "upgrade-echo-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                Thread connection = new Thread(() -> serve(socket), "upgrade-echo-connection");
+                connection.setDaemon(true);
+                connection.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (socket) {
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            ByteArrayOutputStream head = new ByteArrayOutputStream();
+            while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                int b = in.read();
+                if (b < 0) {
+                    return;
+                }
+                head.write(b);
+            }
+            heads.add(head.toString(StandardCharsets.ISO_8859_1));
+            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Accept: test\r\nServer: backend/1.0\r\n\r\nwelcome").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                if (new String(buffer, 0, n, StandardCharsets.ISO_8859_1).equals("bye")) {
+                    return;
+                }
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the tunnel closed this side
+        } finally {
+            ended.incrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
