@@ -75,10 +75,7 @@ public class WebUiIT {
                     .config("io.gatehouse.app.cfg", "jwt.keyDirectory", keys.toString())
                     .bootFeatures("gatehouse-app");
         }
-        int https = GatehouseOptions.freePort();
-        first.config("io.gatehouse.listener.cfg", "https.port", String.valueOf(https))
-                .config("io.gatehouse.listener.cfg", "http.port", "-1")
-                .file("io.gatehouse.balancer.cfg", "strategy = round-robin\nbackends = 127.0.0.1:" + first.httpPort()
+        first.file("io.gatehouse.balancer.cfg", "strategy = round-robin\nbackends = 127.0.0.1:" + first.httpPort()
                         + ", 127.0.0.1:" + second.httpPort() + "\n")
                 .bootFeatures("gatehouse-gateway");
         first.start();
@@ -88,7 +85,7 @@ public class WebUiIT {
         a.join();
         b.join();
         certificate = ListenerCertificate.await(first.home().resolve("etc"), Duration.ofSeconds(120));
-        gateway = "https://localhost:" + https;
+        gateway = "https://localhost:" + first.httpsPort();
         ApiClient api = ApiClient.throughGateway(gateway, certificate.sslContext(), null);
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
