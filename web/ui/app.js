@@ -225,6 +225,7 @@
     message(id ? 'Record saved.' : 'Record created.', false);
     resetForm();
     loadRecords();
+    refreshAdmin();
   }
 
   async function deleteRecord(record) {
@@ -238,6 +239,7 @@
     }
     message('Record deleted.', false);
     loadRecords();
+    refreshAdmin();
   }
 
   // ---------------------------------------------------------------- admin
@@ -265,9 +267,16 @@
       ['time', 'type', 'subject', 'clientAddress', 'detail']);
   }
 
+  function refreshAdmin() {
+    if (hasRole('admin')) {
+      loadAdmin();
+    }
+  }
+
   document.addEventListener('DOMContentLoaded', () => {
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', logout);
+    $('refresh-admin').addEventListener('click', refreshAdmin);
     $('record-form').addEventListener('submit', saveRecord);
     $('cancel-edit').addEventListener('click', resetForm);
     $('previous-page').addEventListener('click', () => { state.page = Math.max(0, state.page - 1); loadRecords(); });

@@ -43,6 +43,11 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.sql.DataSource;
@@ -57,8 +62,16 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 
 /**
- * The application in a real app container against a real PostgreSQL: login, CRUD and logout per role, RBAC denials,
+ * The application behind the real gateway, against a real PostgreSQL: login, CRUD and logout per role, RBAC denials,
  * token attacks, CSRF, validation, XSS and SQL injection attempts, revocation, lockout, health and metrics.
+ * <p>
+ * One container runs both roles ({@code gatehouse-gateway} and {@code gatehouse-app}): every request goes over real
+ * HTTPS (HTTP/2, the listener's generated certificate trusted by loading it) through the listener, its filter chain
+ * (security headers, hardening, access control, the shipped rate-limit zones) and the balancer, whose only backend
+ * is the container's own app port. The test plays a trusted proxy in front of many clients: each request names its
+ * own client address in 10.0.0.0/8 (X-Forwarded-For, 127.0.0.1 is the listener's trusted proxy), so the shipped
+ * per-client zones (login 5/min, API 100/min) stay in force unchanged without refusing the test's many logins;
+ * {@link #theGatewayRateLimitsLoginsPerClientInFrontOfTheApp()} shows they are.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -74,9 +87,11 @@ public class AppIT {
     @Filter(timeout = 60_000)
     private MetricRegistry registry;
 
-    private ApiClient api;
+    /** Through the gateway; each request from the next client address. */
+    private static ApiClient api;
     /** Logged in once per container: every login costs a 600000-iteration PBKDF2. */
     private static Auth admin;
+    private static final AtomicInteger CLIENTS = new AtomicInteger();
 
     @Configuration
     public Option[] config() throws IOException {
@@ -89,21 +104,46 @@ public class AppIT {
         Files.writeString(passwordFile, adminPassword + "\n");
         Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
         String cfg = "etc/io.gatehouse.app.cfg";
+        int http = GatehouseOptions.freePort();
+        int https = GatehouseOptions.freePort();
+        String listener = "etc/io.gatehouse.listener.cfg";
         List<Option> options = new ArrayList<>(List.of(GatehouseOptions.configuredDatabase()));
-        options.add(features(GatehouseOptions.featuresRepository(), "gatehouse-app"));
+        options.add(features(GatehouseOptions.featuresRepository(), "gatehouse-gateway", "gatehouse-app"));
         options.add(editConfigurationFilePut(cfg, "bootstrap.admin.passwordFile", passwordFile.toString()));
         options.add(editConfigurationFilePut(cfg, "jwt.keyDirectory", dir.resolve("jwt").toString()));
+        // the gateway's balancer sends everything to this container's own app port; no active health checks: on a
+        // loaded machine a probe that times out three times would take the only backend out (BalancerIT tests them)
+        options.add(editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "backends", "127.0.0.1:" + http));
+        options.add(editConfigurationFilePut("etc/io.gatehouse.balancer.cfg", "health.enabled", "false"));
+        options.add(editConfigurationFilePut(listener, "https.port", String.valueOf(https)));
+        options.add(editConfigurationFilePut(listener, "http.port", "-1"));
+        options.add(editConfigurationFilePut(listener, "trusted.proxies", "127.0.0.1/32"));
+        options.add(GatehouseOptions.port("https", https));
         options.add(systemProperty("gatehouse.itest.admin.password").value(adminPassword));
         options.add(systemProperty("gatehouse.itest.jwt.dir").value(dir.resolve("jwt").toString()));
-        return GatehouseOptions.gatehouse(options.toArray(new Option[0]));
+        return GatehouseOptions.gatehouse(http, options.toArray(new Option[0]));
+    }
+
+    /** The next client behind the test's trusted proxy: 10.1.0.1, 10.1.0.2, ... */
+    private static String nextClient() {
+        int n = CLIENTS.incrementAndGet();
+        return "10." + (1 + (n >>> 16 & 0x7f)) + "." + (n >>> 8 & 0xff) + "." + (n & 0xff);
     }
 
     @Before
-    public void ready() {
-        api = new ApiClient("http://127.0.0.1:" + GatehouseOptions.port("http"));
-        awaitTrue("the app answers /health 200", Duration.ofSeconds(120), () -> {
-            Reply r = api.get("/health", Auth.NONE);
-            return r.status() == 200;
+    public void ready() throws Exception {
+        if (api == null) {
+            ListenerCertificate certificate = ListenerCertificate.await(Path.of(System.getProperty("karaf.etc")),
+                    Duration.ofSeconds(120));
+            api = ApiClient.throughGateway("https://127.0.0.1:" + GatehouseOptions.port("https"),
+                    certificate.sslContext(), AppIT::nextClient);
+        }
+        awaitTrue("the app answers /health 200 through the gateway", Duration.ofSeconds(120), () -> {
+            try {
+                return api.get("/health", Auth.NONE).status() == 200;
+            } catch (UncheckedIOException | AssertionError notYet) {
+                return false; // the listener is not up yet, or answers 502/503 without every header yet
+            }
         });
         if (admin != null) {
             return;
@@ -416,6 +456,71 @@ public class AppIT {
         });
         assertEquals(400, api.get("/api/admin/audit?limit=0", admin).status());
         assertEquals(400, api.get("/api/admin/security-events?limit=abc", admin).status());
+    }
+
+    // ---------------------------------------------------------------- the gateway in front
+
+    @Test
+    public void theGatewayRateLimitsLoginsPerClientInFrontOfTheApp() throws Exception {
+        String client = "10.250.0.1";
+        String name = "nobody" + Long.toHexString(System.nanoTime());
+        long before = securityEvents("RATE_LIMITED", client);
+        // six logins of one client at once: the shipped login zone (5r/m, burst 4) admits five, whatever their order.
+        // Over HTTP/1.1: on HTTP/2 the listener answers a POST refused before its body was read with 429 and then
+        // RST_STREAM(CANCEL), and the JDK client may report the reset instead of the 429.
+        ApiClient oneClient = api.overHttp11().from(client);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Reply> replies = new ArrayList<>();
+        try {
+            List<Callable<Reply>> logins = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                String password = "wrong-password-" + i;
+                logins.add(() -> oneClient.send("POST", "/api/auth/login",
+                        json("username", name, "password", password), Auth.NONE));
+            }
+            for (Future<Reply> f : pool.invokeAll(logins)) {
+                replies.add(f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Reply> limited = replies.stream().filter(r -> r.status() == 429).toList();
+        assertEquals("one of six logins is limited: " + replies, 1, limited.size());
+        assertEquals("five reached the app and were refused there: " + replies, 5,
+                replies.stream().filter(r -> r.status() == 401).count());
+        Reply refused = limited.get(0);
+        assertTrue(refused.header("Retry-After"), Integer.parseInt(refused.header("Retry-After")) > 0);
+        assertTrue(refused.header("Content-Type").startsWith("application/json"));
+        expectSecurityEvent("RATE_LIMITED", client, before, "the limited login of " + client);
+        Reply other = api.from("10.250.0.2").send("POST", "/api/auth/login",
+                json("username", name, "password", "wrong-password"), Auth.NONE);
+        assertEquals("another client still reaches the app: " + other, 401, other.status());
+        securityEventsWereChecked();
+    }
+
+    @Test
+    public void answersThroughTheGatewayCarryItsSecurityHeadersAndARequestId() {
+        // ApiClient checks every answer of this class for the headers; here their values on each kind of answer
+        List<Reply> replies = List.of(
+                api.get("/api/me", admin),
+                api.get("/api/me", Auth.NONE),
+                api.get("/api/nothing-here", admin),
+                api.from("203.0.113.9").get("/api/admin/users", admin));
+        assertEquals(List.of(200, 401, 404, 403), replies.stream().map(Reply::status).toList());
+        assertEquals("Bearer realm=\"gatehouse\"", replies.get(1).header("WWW-Authenticate"));
+        assertTrue("the gateway's access control refuses the admin API to a public address: " + replies.get(3),
+                replies.get(3).header("Content-Type").startsWith("application/json"));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Reply r : replies) {
+            assertTrue(r.header("Strict-Transport-Security"), r.header("Strict-Transport-Security").startsWith("max-age="));
+            assertEquals("DENY", r.header("X-Frame-Options"));
+            assertEquals("nosniff", r.header("X-Content-Type-Options"));
+            assertEquals("same-origin", r.header("Cross-Origin-Opener-Policy"));
+            assertFalse(r.header("Content-Security-Policy"), r.header("Content-Security-Policy").contains("unsafe-inline"));
+            assertTrue(r.header("X-Request-Id"), r.header("X-Request-Id").matches("[0-9a-f]{32}"));
+            ids.add(r.header("X-Request-Id"));
+        }
+        assertEquals("one request id per request", replies.size(), ids.size());
     }
 
     // ---------------------------------------------------------------- lockout, health, metrics

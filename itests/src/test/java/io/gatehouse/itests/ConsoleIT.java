@@ -399,6 +399,19 @@ public class ConsoleIT {
         assertTrue(total(metrics, "gatehouse_gateway_latency_count", null, null) > 0);
         assertTrue(total(metrics, "gatehouse_ratelimit_hits_total", "zone", "consoleit") > 0);
         assertTrue(total(metrics, "gatehouse_backend_failures_total", null, null) > 0);
+        // per route: everything here was proxied, so route="proxy" (a bounded label, never the request's path)
+        assertEquals("counter", metrics.types().get("gatehouse_gateway_route_requests_total"));
+        assertEquals("summary", metrics.types().get("gatehouse_gateway_route_latency"));
+        assertEquals("counter", metrics.types().get("gatehouse_gateway_route_errors_total"));
+        assertTrue(total(metrics, "gatehouse_gateway_route_requests_total", "route", "proxy") > 0);
+        assertTrue(metrics.named("gatehouse_gateway_route_requests_total").stream().anyMatch(sample ->
+                "proxy".equals(sample.labels().get("route")) && "5xx".equals(sample.labels().get("status"))
+                        && sample.value() > 0));
+        assertTrue(total(metrics, "gatehouse_gateway_route_latency_count", "route", "proxy") > 0);
+        assertTrue(total(metrics, "gatehouse_gateway_route_errors_total", "route", "proxy") > 0);
+        assertTrue("no route label carries a request path", metrics.samples().stream()
+                .map(sample -> sample.labels().get("route"))
+                .noneMatch(route -> route != null && route.startsWith("/consoleit")));
     }
 
     private static double total(PrometheusText metrics, String name, String label, String value) {

@@ -62,7 +62,15 @@ public final class GatehouseOptions {
 
     /** The base options plus {@code extra}. */
     public static Option[] gatehouse(Option... extra) {
-        int http = freePort();
+        return gatehouse(freePort(), extra);
+    }
+
+    /**
+     * The base options plus {@code extra}, with the container's HTTP port (pax-web: the app, /health) set to
+     * {@code http}: for a test that names that port in another configuration before the boot, such as a balancer
+     * backend pointing at the container itself.
+     */
+    public static Option[] gatehouse(int http, Option... extra) {
         List<Option> options = new ArrayList<>(List.of(
                 karafDistributionConfiguration().frameworkUrl(distribution()).name("Gatehouse")
                         .unpackDirectory(new File("target/exam")).useDeployFolder(false),

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's chromium driven through Debian's chromedriver, headless, with a fresh profile and nothing that reaches
@@ -22,8 +25,16 @@ public final class HeadlessChromium {
     }
 
     public static ChromeDriver start() throws IOException {
+        return start(new String[0]);
+    }
+
+    /**
+     * {@link #start()} with extra Chromium arguments (for example {@code --ignore-certificate-errors-spki-list=...}
+     * to trust one test certificate); the browser's console log is kept ({@code LogType.BROWSER}).
+     */
+    public static ChromeDriver start(String... extraArguments) throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            throw new IllegalStateException("ConsoleIT needs " + CHROMIUM + " and " + CHROMEDRIVER
+            throw new IllegalStateException("the browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
                     + ": apt-get install -y chromium chromium-driver");
         }
         Path profile = Files.createTempDirectory("gatehouse-chromium-");
@@ -32,6 +43,10 @@ public final class HeadlessChromium {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--no-default-browser-check", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);

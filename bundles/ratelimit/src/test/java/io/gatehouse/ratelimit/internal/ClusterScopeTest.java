@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.api.cluster.ClusterUnavailableException;
 import io.gatehouse.api.cluster.SharedCounters;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.api.http.Verdict;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -199,12 +200,12 @@ class LimitReqFilterTest {
         zone("api", Map.of("paths", "/api/**", "rate", "1r/s", "burst", 4, "nodelay", true));
         TestExchange first = new TestExchange("GET", "/api/x", "10.0.0.1");
         filter.filter(first);
-        assertEquals("5", first.responseHeaders.get("RateLimit-Limit"));
-        assertEquals("4", first.responseHeaders.get("RateLimit-Remaining"));
+        assertEquals("5", first.responseHeader("RateLimit-Limit"));
+        assertEquals("4", first.responseHeader("RateLimit-Remaining"));
         TestExchange second = new TestExchange("GET", "/api/x", "10.0.0.1");
         filter.filter(second);
-        assertEquals("3", second.responseHeaders.get("RateLimit-Remaining"));
-        assertEquals("1", second.responseHeaders.get("RateLimit-Reset"), "one request drains in one second");
+        assertEquals("3", second.responseHeader("RateLimit-Remaining"));
+        assertEquals("1", second.responseHeader("RateLimit-Reset"), "one request drains in one second");
     }
 
     @Test

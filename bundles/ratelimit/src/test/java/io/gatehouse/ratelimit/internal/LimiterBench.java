@@ -1,5 +1,6 @@
 package io.gatehouse.ratelimit.internal;
 
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.gatehouse.api.audit.SecurityEvent;
 import io.gatehouse.api.audit.SecurityEventType;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ class AccessControlFilterTest {
     }
 
     private int status(String path, String client) {
-        return filter.filter(new FakeExchange("GET", path, client)).status();
+        return filter.filter(new TestExchange("GET", path, client)).status();
     }
 
     @Test

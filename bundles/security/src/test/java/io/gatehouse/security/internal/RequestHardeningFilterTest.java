@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.gatehouse.api.audit.SecurityEvent;
 import io.gatehouse.api.audit.SecurityEventType;
 import io.gatehouse.api.http.Verdict;
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class RequestHardeningFilterTest {
             Annotations.config(HardeningConfig.class, Map.of()), new SecurityEventRecorder(events::add));
 
     private Verdict send(String method, String rawPath) {
-        return filter.filter(new FakeExchange(method, rawPath, "10.0.0.1"));
+        return filter.filter(new TestExchange(method, rawPath, "10.0.0.1"));
     }
 
     @Test
@@ -64,18 +65,18 @@ class RequestHardeningFilterTest {
 
     @Test
     void aDeclaredBodyOverTheLimitGets413() {
-        FakeExchange e = new FakeExchange("POST", "/upload", "10.0.0.1");
-        e.contentLength = 1_048_577;
+        TestExchange e = new TestExchange("POST", "/upload", "10.0.0.1");
+        e.contentLength(1_048_577);
         assertEquals(413, filter.filter(e).status());
-        e.contentLength = 1_048_576;
+        e.contentLength(1_048_576);
         assertEquals(0, filter.filter(e).status());
     }
 
     @Test
     void anOverlongRequestTargetGets414() {
         assertEquals(414, send("GET", "/" + "a".repeat(8192)).status());
-        FakeExchange e = new FakeExchange("GET", "/search", "10.0.0.1");
-        e.query = "q=" + "x".repeat(8190);
+        TestExchange e = new TestExchange("GET", "/search", "10.0.0.1");
+        e.query("q=" + "x".repeat(8190));
         assertEquals(414, filter.filter(e).status());
         assertEquals(0, send("GET", "/" + "a".repeat(8191)).status());
     }
@@ -85,8 +86,8 @@ class RequestHardeningFilterTest {
         filter.modified(Annotations.config(HardeningConfig.class, Map.of("allowed.methods", "GET,post")));
         assertEquals(0, send("PUT", "/").status());
         filter.modified(Annotations.config(HardeningConfig.class, Map.of("max.body.bytes", -5L)));
-        FakeExchange e = new FakeExchange("POST", "/", "10.0.0.1");
-        e.contentLength = 10;
+        TestExchange e = new TestExchange("POST", "/", "10.0.0.1");
+        e.contentLength(10);
         assertEquals(0, filter.filter(e).status());
         filter.modified(Annotations.config(HardeningConfig.class, Map.of("allowed.methods", "GET, HEAD")));
         assertEquals(405, send("PUT", "/").status());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.gatehouse.tools.exchange.TestExchange;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,10 +17,10 @@ class SecurityHeadersFilterTest {
     }
 
     private static Map<String, String> headers(SecurityHeadersFilter f, String scheme) {
-        FakeExchange e = new FakeExchange("GET", "/", "10.0.0.1");
-        e.scheme = scheme;
+        TestExchange e = new TestExchange("GET", "/", "10.0.0.1");
+        e.scheme(scheme);
         assertFalse(f.filter(e).isRejection());
-        return e.responseHeaders;
+        return e.responseHeaders();
     }
 
     @Test

@@ -20,7 +20,7 @@ import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsName;
 /**
  * On every response: per-route metrics ({@code gatehouse.app.requests}, {@code .latency}, {@code .errors}) and the
  * headers that keep a browser from reading the API as anything but data (JSON with a charset, nosniff, no caching,
- * a CSP that allows nothing).
+ * a CSP that allows nothing), and the Bearer challenge on every 401.
  */
 @Component(service = {ContainerRequestFilter.class, ContainerResponseFilter.class})
 @JaxrsExtension
@@ -32,6 +32,8 @@ public class ApiResponseFilter implements ContainerRequestFilter, ContainerRespo
     private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "DELETE",
             "PATCH", "OPTIONS");
     private static final String START = ApiResponseFilter.class.getName() + ".start";
+    /** Bearer (RFC 6750): a browser shows no password dialog for it, unlike Basic. */
+    static final String CHALLENGE = "Bearer realm=\"gatehouse\"";
     private final MetricRegistry registry;
 
     @Activate
@@ -53,6 +55,10 @@ public class ApiResponseFilter implements ContainerRequestFilter, ContainerRespo
         response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
         response.getHeaders().putSingle("Cache-Control", "no-store");
         response.getHeaders().putSingle("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        if (response.getStatus() == 401) {
+            // RFC 9110 15.5.2: a 401 names its scheme; proxies (the gateway's HTTP client) refuse one without it
+            response.getHeaders().putSingle("WWW-Authenticate", CHALLENGE);
+        }
 
         String route = Routes.of(request.getUriInfo().getPath());
         String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
