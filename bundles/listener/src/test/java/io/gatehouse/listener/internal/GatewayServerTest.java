@@ -373,6 +373,7 @@ class GatewayServerTest {
             FakeBalancer ws = new FakeBalancer();
             ws.add(echo.port());
             balancer = ws;
+            int completed = completions.get();
             try (Upgraded client = upgrade("/chat/room?x=1")) {
                 assertTrue(client.head().startsWith("HTTP/1.1 101"), client.head());
                 assertTrue(client.head().contains("X-Frame-Options: DENY"), client.head());
@@ -406,6 +407,12 @@ class GatewayServerTest {
                 Thread.sleep(20);
             }
             assertEquals(ended + 1, echo.ended.get(), "backend side closed after the client closed");
+            // each tunnel's exchange completes once, when the tunnel closes
+            while (completions.get() < completed + 2 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(completed + 2, completions.get());
+            assertEquals(2, ws.outcomes.size(), ws.outcomes.toString());
             assertTrue(ws.outcomes.stream().allMatch(o -> o.endsWith("ok 101")), ws.outcomes.toString());
         } finally {
             balancer = saved;
