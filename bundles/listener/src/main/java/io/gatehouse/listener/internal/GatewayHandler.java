@@ -31,6 +31,7 @@ final class GatewayHandler extends Handler.Wrapper {
     private final int maxHeaders;
     private final int maxTargetBytes;
     private final boolean accessLog;
+    private final boolean filtersOnWorker;
     private final java.util.Set<String> errorHeaderFilters;
     private final GatewayMetrics.Route proxyRoute;
 
@@ -48,6 +49,7 @@ final class GatewayHandler extends Handler.Wrapper {
         this.maxHeaders = config.max_request_headers();
         this.maxTargetBytes = config.max_request_line_bytes();
         this.accessLog = config.access_log();
+        this.filtersOnWorker = config.filters_on_worker();
         this.errorHeaderFilters = errorHeaderFilters;
         this.proxyRoute = metrics.route(GatewayMetrics.PROXY_ROUTE);
     }
@@ -55,7 +57,8 @@ final class GatewayHandler extends Handler.Wrapper {
     /**
      * Non-blocking: Jetty runs the handler on the thread that parsed the request (no hand-off to a worker), which
      * on a small server is most of the cost of a proxied request. Nothing here blocks: filters must not (api
-     * contract), the proxy is asynchronous, delays are scheduled, and static files are served on a worker thread.
+     * contract; {@code filters.on.worker} moves them to a worker for those that do), the proxy is asynchronous,
+     * delays are scheduled, and static files are served on a worker thread.
      */
     @Override
     public InvocationType getInvocationType() {
@@ -91,7 +94,12 @@ final class GatewayHandler extends Handler.Wrapper {
             }
             exchange.webSocket = done;
         }
-        runChain(chain.entries(), 0, exchange, request, response, done);
+        if (filtersOnWorker) {
+            FilterEntry[] entries = chain.entries();
+            getServer().getThreadPool().execute(() -> runChain(entries, 0, exchange, request, response, done));
+        } else {
+            runChain(chain.entries(), 0, exchange, request, response, done);
+        }
         return true;
     }
 

@@ -95,6 +95,10 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "On stop or update: how long in-flight requests may take to finish, ms")
     long drain_timeout_ms() default 10000;
 
+    @AttributeDefinition(description = "Run the request filters on a worker thread instead of the connection's own: "
+            + "for filters that may block, such as rate-limit zones with scope = cluster (they ask the cluster)")
+    boolean filters_on_worker() default false;
+
     @AttributeDefinition(description = "Request filters (by filter.name) that also decorate the listener's own error "
             + "responses to requests it could not parse (400, 431...): they must only set response headers")
     String[] error_header_filters() default {"security-headers"};

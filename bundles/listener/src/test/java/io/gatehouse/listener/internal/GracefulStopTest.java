@@ -49,9 +49,16 @@ class GracefulStopTest {
         balancer.add(slow.getAddress().getPort());
         ListenerConfig config = Configs.config(Map.of("https_port", 0, "http_port", -1,
                 "tls_watch_interval_seconds", 0, "drain_timeout_ms", 10_000L,
-                "static_routes", new String[] {"/ui/=" + dir}));
+                "static_routes", new String[] {"/ui/=" + dir},
+                "filters_on_worker", true)); // the worker-thread filter path drains the same way
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
-        GatewayServer server = GatewayServer.start(config, tls, new FilterChain(), () -> balancer,
+        FilterChain chain = new FilterChain();
+        java.util.Set<String> filterThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        chain.add(new FilterEntry(exchange -> {
+            filterThreads.add(Thread.currentThread().getName());
+            return io.gatehouse.api.http.Verdict.proceed();
+        }, "thread-recorder", 0, 1, "test"));
+        GatewayServer server = GatewayServer.start(config, tls, chain, () -> balancer,
                 new GatewayMetrics(new MetricRegistry()), c -> null);
         try {
             URI uri = URI.create("https://127.0.0.1:" + server.httpsPort() + "/slow");
@@ -71,6 +78,7 @@ class GracefulStopTest {
             assertThrows(IOException.class, () -> fresh.send(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + port + "/after")).build(), HttpResponse.BodyHandlers.ofString()));
             assertTrue(balancer.outcomes.contains("127.0.0.1:" + slow.getAddress().getPort() + " ok 200"), balancer.outcomes.toString());
+            assertEquals(1, filterThreads.size(), "the filter ran (on a worker) for the proxied request: " + filterThreads);
         } finally {
             server.stop();
             slow.stop(0);
