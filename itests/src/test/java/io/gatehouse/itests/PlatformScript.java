@@ -62,7 +62,7 @@ final class PlatformScript {
     /** Chooses free loopback ports for every part; app ports get {@code apps} consecutive free ports. */
     PlatformScript freePorts(int apps) {
         env.put("GATEHOUSE_DB_PORT", String.valueOf(GatehouseOptions.freePort()));
-        for (String key : List.of("GATEWAY_HTTP_PORT", "GATEWAY_SSH_PORT", "GATEWAY_JMX_REGISTRY_PORT",
+        for (String key : List.of("LISTENER_HTTPS_PORT", "LISTENER_HTTP_PORT", "GATEWAY_HTTP_PORT", "GATEWAY_SSH_PORT", "GATEWAY_JMX_REGISTRY_PORT",
                 "GATEWAY_JMX_SERVER_PORT")) {
             env.put("GATEHOUSE_" + key, String.valueOf(GatehouseOptions.freePort()));
         }

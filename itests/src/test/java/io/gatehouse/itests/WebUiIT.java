@@ -75,8 +75,10 @@ public class WebUiIT {
                     .config("io.gatehouse.app.cfg", "jwt.keyDirectory", keys.toString())
                     .bootFeatures("gatehouse-app");
         }
+        // no active health checks: on a loaded machine probes that time out would take the containers out of the
+        // balancer, which is not what this test is about (BalancerIT tests them)
         first.file("io.gatehouse.balancer.cfg", "strategy = round-robin\nbackends = 127.0.0.1:" + first.httpPort()
-                        + ", 127.0.0.1:" + second.httpPort() + "\n")
+                        + ", 127.0.0.1:" + second.httpPort() + "\nhealth.enabled = false\n")
                 .bootFeatures("gatehouse-gateway");
         first.start();
         second.start();
@@ -172,7 +174,7 @@ public class WebUiIT {
     @Test
     public void browserClickThroughTheGateway() throws IOException {
         browser = HeadlessChromium.start("--ignore-certificate-errors-spki-list=" + certificate.spkiSha256());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
         browser.get(gateway + "/ui/index.html");
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
@@ -212,7 +214,7 @@ public class WebUiIT {
 
         // the admin sees the record's trail and the failed login (audit rows are written asynchronously: refresh)
         assertTrue(browser.findElement(By.id("admin-view")).isDisplayed());
-        WebDriverWait adminPanels = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        WebDriverWait adminPanels = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofSeconds(2));
         adminPanels.until(d -> {
             if (!(hasRow(d, "audit-table", "record.create", "record/" + id)
                     && hasRow(d, "audit-table", "record.update", "record/" + id)

@@ -1,11 +1,15 @@
 package io.gatehouse.cluster.internal;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One app container as {@code ./platform} lays it out: {@code containers/<name>/launch} runs it, {@code run/<name>.pid}
@@ -14,7 +18,7 @@ import java.util.Optional;
  */
 final class AppContainer {
 
-    enum State { RUNNING, CRASHED, RESTARTING, STOPPED }
+    enum State { RUNNING, CRASHED, DRAINING, RESTARTING, DEPLOYING, STOPPED }
 
     final String name;
     final Path runtime;
@@ -30,6 +34,12 @@ final class AppContainer {
     private volatile String lastExit = "-";
     private volatile long restartAtMillis;
     private volatile Process child;
+    /** Held while an operation (restart, reload, deploy, scale down) owns the container: no crash handling then. */
+    final AtomicBoolean busy = new AtomicBoolean();
+    /** Set when the supervisor drained a crashed container: it re-admits it once /health answers 200. */
+    final AtomicBoolean drainedAfterCrash = new AtomicBoolean();
+    /** Since when /health has answered 200 without a break, while waiting to re-admit after a crash; -1: not yet. */
+    volatile long healthySince = -1;
 
     AppContainer(Path runtime, String name, Backoff backoff) {
         this.name = name;
@@ -73,6 +83,9 @@ final class AppContainer {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(consoleLog.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // the launch script sets what the container needs; the gateway's own Karaf and Java settings must not leak in
+        pb.environment().keySet().removeIf(k -> k.startsWith("KARAF_") || k.startsWith("JAVA_") || k.startsWith("GATEHOUSE_")
+                || k.equals("EXTRA_JAVA_OPTS") || k.equals("CHECK_ROOT_INSTANCE_RUNNING"));
         Process p = pb.start();
         child = p;
         pid = p.pid();
@@ -99,6 +112,81 @@ final class AppContainer {
 
     void restarted() {
         restarts++;
+    }
+
+    /** Records why a planned stop ended the previous process ("restart requested", "memory limit"...). */
+    void ended(String reason, long nowMillis) {
+        lastExit = reason + " at " + Instant.ofEpochMilli(nowMillis);
+    }
+
+    void mark(State next) {
+        state = next;
+    }
+
+    /**
+     * Stops the container's process gracefully: SIGTERM (Karaf shuts down cleanly), then SIGKILL for the process and
+     * whatever it started once {@code timeoutMillis} has passed. The pid file stays: the container is still wanted.
+     *
+     * @return true when it stopped within the timeout, false when it had to be killed
+     */
+    boolean stop(long timeoutMillis) throws InterruptedException {
+        Optional<ProcessHandle> handle = process();
+        if (handle.isEmpty()) {
+            return true;
+        }
+        ProcessHandle p = handle.get();
+        var tree = new java.util.ArrayList<ProcessHandle>();
+        p.descendants().forEach(tree::add);
+        p.destroy();
+        boolean graceful = waitGone(p, timeoutMillis);
+        if (!graceful) {
+            p.destroyForcibly();
+            waitGone(p, 5000);
+        }
+        for (ProcessHandle d : tree) {
+            if (d.isAlive()) {
+                d.destroyForcibly();
+            }
+        }
+        return graceful;
+    }
+
+    private static boolean waitGone(ProcessHandle p, long timeoutMillis) throws InterruptedException {
+        try {
+            p.onExit().get(timeoutMillis, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return !p.isAlive();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return !p.isAlive();
+        }
+    }
+
+    /** The container's HTTP port, from the configuration ./platform wrote into its etc/. */
+    int httpPort() {
+        String value = etc("org.ops4j.pax.web.cfg").getProperty("org.osgi.service.http.port", "").trim();
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("app container " + name + " has no HTTP port in "
+                    + folder.resolve("etc/org.ops4j.pax.web.cfg") + " (org.osgi.service.http.port = '" + value + "')");
+        }
+    }
+
+    /** The number N of app-N, for ordering (app-10 after app-9). */
+    int index() {
+        return Integer.parseInt(name.substring(name.indexOf('-') + 1));
+    }
+
+    /** One of the container's configuration files, as ./platform wrote it; empty when it cannot be read. */
+    Properties etc(String file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(folder.resolve("etc").resolve(file), StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            // an absent or unreadable file reads as empty: callers name the missing key
+        }
+        return p;
     }
 
     void markRunning() {

@@ -61,7 +61,7 @@ final class GatewayServer {
         TrustedProxies trusted = ConfigLists.trustedProxies(config);
         StaticRoutes routes = ConfigLists.staticRoutes(config);
 
-        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        QueuedThreadPool threads = new GatewayThreadPool(200, 4);
         threads.setName("gatehouse-listener");
         server = new Server(threads);
         server.setStopTimeout(config.drain_timeout_ms());
@@ -163,6 +163,10 @@ final class GatewayServer {
         LOG.info("Gatehouse listener on https://{}:{} (h2, http/1.1){}, certificate from {}", config.host(),
                 https.getLocalPort(), http == null ? "" : ", http://" + config.host() + ":" + http.getLocalPort()
                         + " redirects", certificates.current().source());
+    }
+
+    org.eclipse.jetty.util.thread.Invocable.InvocationType invocationType() {
+        return server.getInvocationType();
     }
 
     int httpsPort() {

@@ -1,0 +1,299 @@
+package io.gatehouse.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import io.gatehouse.itests.deployed.HelloBundle;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+
+/**
+ * The supervisor through the real platform: {@code ./platform start} on private ports (a gateway and two app
+ * containers, real Karaf JVMs, a real PostgreSQL), continuous HTTPS load through the gateway's listener while the
+ * cluster changes. One platform boot for every scenario; the scenarios run in name order, each leaving two healthy
+ * app containers behind.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ClusterIT {
+
+    private static final int APPS = 2;
+    private static Path work;
+    private static PlatformScript platform;
+    private static ContinuousLoad load;
+
+    @BeforeClass
+    public static void startPlatform() throws Exception {
+        work = Files.createTempDirectory("gatehouse-cluster-it");
+        // ports for three app containers, so cluster:scale 3 finds its ports free; the platform starts two
+        platform = new PlatformScript(work.resolve("runtime")).freePorts(APPS + 1);
+        platform.env.put("GATEHOUSE_APP_INSTANCES", String.valueOf(APPS));
+        platform.env.put("GATEHOUSE_START_TIMEOUT", "300");
+        PlatformScript.Result start = platform.run(420, "start");
+        assertEquals("start failed: " + start, 0, start.exitCode);
+        // the listener serves once the gateway's balancer sees both app containers healthy
+        load = new ContinuousLoad(platform.port("LISTENER_HTTPS_PORT"), 3);
+        await("both app containers UP in the balancer", 120, () -> backendStates().values().stream()
+                .filter("UP"::equals).count() == APPS);
+        await("load flowing through the listener", 60, () -> load.sent() > 50);
+        load.phase();
+    }
+
+    @AfterClass
+    public static void stopPlatform() throws Exception {
+        try {
+            if (load != null) {
+                load.close();
+            }
+        } finally {
+            if (platform != null) {
+                platform.run(180, "stop");
+                platform.killLeftovers();
+                keepLogs();
+            }
+            if (work != null) {
+                try (Stream<Path> files = Files.walk(work)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    @Test
+    public void a_badInputIsRefusedByNameAndChangesNothing() throws Exception {
+        Map<String, String[]> before = instances();
+        for (String[] bad : new String[][] {
+            {"cluster:scale abc", "was 'abc'"},
+            {"cluster:scale 0", "was '0'"},
+            {"cluster:scale 99", "at most 8"},
+            {"cluster:restart app-9", "no app container named 'app-9'"}}) {
+            PlatformScript.Result r = platform.run(60, "exec", bad[0]);
+            assertNotEquals(bad[0] + " was accepted: " + r, 0, r.exitCode);
+            assertTrue(bad[0] + " did not name the value: " + r, r.output.contains(bad[1]));
+        }
+        // "-1" is refused by the shell's own parser ("undefined option -1"), naming it
+        PlatformScript.Result negative = platform.run(60, "exec", "cluster:scale -1");
+        assertNotEquals(negative.toString(), 0, negative.exitCode);
+        assertTrue(negative.toString(), negative.output.contains("-1"));
+        Map<String, String[]> after = instances();
+        assertEquals(before.keySet(), after.keySet());
+        for (String name : before.keySet()) {
+            assertEquals(name + " pid changed", before.get(name)[2], after.get(name)[2]);
+            assertEquals(name + " restarts changed", before.get(name)[7], after.get(name)[7]);
+        }
+        assertFalse(Files.exists(platform.runtime.resolve("containers/app-3")));
+        assertEquals(APPS, backendStates().size());
+    }
+
+    @Test
+    public void b_killedContainerIsRestartedAndNoIdempotentRequestIsLost() throws Exception {
+        load.phase();
+        int restarts = Integer.parseInt(instances().get("app-1")[7]);
+        long pid = Long.parseLong(Files.readString(platform.runtime.resolve("run/app-1.pid")).trim().split(" ")[0]);
+        ProcessHandle victim = ProcessHandle.of(pid).orElseThrow();
+        victim.descendants().forEach(ProcessHandle::destroyForcibly);
+        victim.destroyForcibly();
+        await("app-1 restarted by the supervisor", 60, () -> {
+            String[] row = instancesQuietly().get("app-1");
+            return row != null && Integer.parseInt(row[7]) == restarts + 1;
+        });
+        String[] row = instances().get("app-1");
+        assertTrue(row[8], row[8].contains("killed by signal 9") || row[8].contains("gone"));
+        await("app-1 back in rotation", 300, () -> "UP".equals(backendStates().get(appId(1))));
+        ContinuousLoad.Counts counts = load.phase();
+        System.out.println("kill -9 of app-1 under load: " + counts);
+        // every GET the gateway could still retry was retried on app-2: none answered with an error
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() - counts.idempotentBroken());
+        // what was mid-response on app-1 when it died, and POSTs already sent to it, may fail: at most 0.1%
+        assertTrue(counts.toString(), counts.idempotentBroken() * 1000 <= counts.idempotent());
+        assertTrue(counts.toString(), counts.otherFailed() * 1000 <= counts.other());
+    }
+
+    @Test
+    public void d_reloadUnderLoadFailsNoRequest() throws Exception {
+        await("both app containers UP", 120, () -> backendStates().values().stream().filter("UP"::equals).count() == APPS);
+        load.phase();
+        Map<String, String[]> before = instances();
+        long began = System.nanoTime();
+        PlatformScript.Result r = platform.run(900, "exec", "cluster:reload");
+        assertEquals(r.toString(), 0, r.exitCode);
+        System.out.println("cluster:reload took " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began)
+                + " s:\n" + r.output);
+        Map<String, String[]> after = instances();
+        for (String name : before.keySet()) {
+            assertNotEquals(name + " was not restarted", before.get(name)[2], after.get(name)[2]);
+            assertEquals(Integer.parseInt(before.get(name)[7]) + 1, Integer.parseInt(after.get(name)[7]));
+        }
+        ContinuousLoad.Counts counts = load.phase();
+        System.out.println("cluster:reload under load: " + counts);
+        assertTrue(counts.toString(), counts.idempotent() > 0 && counts.other() > 0);
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
+    }
+
+    @Test
+    public void e_scaleToThreeAddsABackendThatGetsTrafficAndBackToTwo() throws Exception {
+        load.phase();
+        PlatformScript.Result up = platform.run(600, "exec", "cluster:scale 3");
+        assertEquals(up.toString(), 0, up.exitCode);
+        System.out.println("cluster:scale 3:\n" + up.output);
+        assertTrue(Files.isExecutable(platform.runtime.resolve("containers/app-3/launch")));
+        assertEquals("running", instances().get("app-3")[1]);
+        String id = appId(3);
+        await(id + " receives requests", 120, () -> backendRequests(id) > 10);
+        assertTrue(Files.readString(platform.runtime.resolve("containers/gateway/etc/io.gatehouse.balancer.cfg"))
+                .contains(id));
+
+        PlatformScript.Result down = platform.run(600, "exec", "cluster:scale 2");
+        assertEquals(down.toString(), 0, down.exitCode);
+        System.out.println("cluster:scale 2:\n" + down.output);
+        assertFalse(backendStates().containsKey(id));
+        assertFalse(instances().containsKey("app-3"));
+        assertFalse(Files.exists(platform.runtime.resolve("containers/app-3")));
+        assertTrue(platform.processes().stream().noneMatch(p -> p.contains("containers/app-3 ")));
+        ContinuousLoad.Counts counts = load.phase();
+        System.out.println("cluster:scale 3 and 2 under load: " + counts);
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
+    }
+
+    @Test
+    public void f_deployRollsOutANewVersionAndRollsBackOneThatFailsItsHealthCheck() throws Exception {
+        Path jars = work.resolve("bundles");
+        Path v1 = HelloBundle.build(jars, "1.0.0", false);
+        Path v2 = HelloBundle.build(jars, "2.0.0", false);
+        Path broken = HelloBundle.build(jars, "3.0.0", true);
+        load.phase();
+
+        PlatformScript.Result first = platform.run(600, "exec", "cluster:deploy --check /hello " + v1.toUri());
+        assertEquals(first.toString(), 0, first.exitCode);
+        System.out.println("cluster:deploy of hello 1.0.0:\n" + first.output);
+        assertHelloEverywhere("hello 1.0.0");
+
+        long began = System.nanoTime();
+        PlatformScript.Result update = platform.run(600, "exec", "cluster:deploy --check /hello " + v2.toUri());
+        assertEquals(update.toString(), 0, update.exitCode);
+        System.out.println("cluster:deploy of hello 2.0.0 took " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime()
+                - began) + " s:\n" + update.output);
+        assertHelloEverywhere("hello 2.0.0");
+        ContinuousLoad.Counts counts = load.phase();
+        System.out.println("cluster:deploy under load: " + counts);
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
+
+        PlatformScript.Result bad = platform.run(600, "exec", "cluster:deploy --check /hello " + broken.toUri());
+        System.out.println("cluster:deploy of the broken hello 3.0.0:\n" + bad.output);
+        assertNotEquals(bad.toString(), 0, bad.exitCode);
+        assertTrue(bad.output, bad.output.contains("3.0.0 failed its health check"));
+        assertTrue(bad.output, bad.output.contains("rolled back to " + HelloBundle.SYMBOLIC_NAME + " 2.0.0"));
+        assertTrue(bad.output, bad.output.contains("rollout stopped"));
+        assertHelloEverywhere("hello 2.0.0");
+        counts = load.phase();
+        System.out.println("rolled-back cluster:deploy under load: " + counts);
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    /** Every app container serves that version of the hello bundle. */
+    private static void assertHelloEverywhere(String expected) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (int n = 1; n <= APPS; n++) {
+            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://" + appId(n) + "/hello")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals("app-" + n + " /hello", expected, r.body());
+        }
+    }
+
+    /** The containers' logs outlive the temporary runtime, for a failure's post-mortem. */
+    private static void keepLogs() throws IOException {
+        Path logs = platform.runtime.resolve("logs");
+        Path kept = Path.of("target", "cluster-it-logs").toAbsolutePath();
+        if (!Files.isDirectory(logs)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path to = kept.resolve(logs.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static String appId(int n) {
+        return "127.0.0.1:" + (platform.port("APP_HTTP_PORT_BASE") + n - 1);
+    }
+
+    /** cluster:instances rows by name: the cells, trimmed. */
+    private static Map<String, String[]> instances() {
+        PlatformScript.Result r = platform.run(60, "exec", "cluster:instances");
+        assertEquals(r.toString(), 0, r.exitCode);
+        return table(r.output, "app-");
+    }
+
+    private static Map<String, String[]> instancesQuietly() {
+        PlatformScript.Result r = platform.run(60, "exec", "cluster:instances");
+        return r.exitCode == 0 ? table(r.output, "app-") : Map.of();
+    }
+
+    /** balancer:backends: state by backend id. */
+    private static Map<String, String> backendStates() {
+        Map<String, String> states = new LinkedHashMap<>();
+        PlatformScript.Result r = platform.run(60, "exec", "balancer:backends");
+        if (r.exitCode == 0) {
+            table(r.output, "127.0.0.1:").forEach((id, cells) -> states.put(id, cells[1]));
+        }
+        return states;
+    }
+
+    private static long backendRequests(String id) {
+        PlatformScript.Result r = platform.run(60, "exec", "balancer:backends");
+        String[] row = table(r.output, "127.0.0.1:").get(id);
+        return row == null ? 0 : Long.parseLong(row[3]);
+    }
+
+    private static Map<String, String[]> table(String output, String firstCellPrefix) {
+        Map<String, String[]> rows = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            String[] cells = line.split("\\|");
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = cells[i].trim();
+            }
+            if (cells.length > 1 && cells[0].startsWith(firstCellPrefix)) {
+                rows.put(cells[0], cells);
+            }
+        }
+        return rows;
+    }
+
+    private static void await(String what, long seconds, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail(what + ": not within " + seconds + " s; instances: " + describe(instancesQuietly())
+                        + "; backends: " + backendStates());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private static String describe(Map<String, String[]> rows) {
+        StringBuilder sb = new StringBuilder();
+        rows.forEach((k, v) -> sb.append(String.join(" | ", v)).append("; "));
+        return sb.toString();
+    }
+
+}
