@@ -266,6 +266,13 @@ public class ConsolePlatformIT {
         open();
         browser.findElement(By.cssSelector("#gh-instance-table tr[data-instance='app-1'] button.gh-restart")).click();
         awaitMessage("Instance app-1 is restarting");
+        // one operation at a time: a restart lasts at least the supervisor's start.settleSeconds (5 s), so a scale
+        // asked for at once is refused, naming the restart
+        WebElement busy = browser.findElement(By.id("gh-scale-count"));
+        busy.clear();
+        busy.sendKeys("2");
+        browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+        awaitMessage("'cluster:restart app-1' is still running");
         // the page follows the operation it started, kept live by its script
         awaitOperation("cluster:restart app-1: done");
         Map<String, Map<String, String>> restarted = awaitInstances("app-1 restarted", rows ->
