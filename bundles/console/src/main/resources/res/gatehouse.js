@@ -130,6 +130,7 @@
   function updateInstances(instances) {
     var table = document.getElementById('gh-instance-table');
     if (!instances || !table) { return; }
+    text(document.getElementById('gh-operation'), instances.operation);
     var body = table.tBodies[0];
     var columns = [];
     var headers = table.tHead.querySelectorAll('th[data-col]');

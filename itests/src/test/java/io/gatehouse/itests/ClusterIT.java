@@ -125,6 +125,46 @@ public class ClusterIT {
     }
 
     @Test
+    public void c_memoryLimitRestartsGracefullyAndCpuIsMeasured() throws Exception {
+        // CPU time per container, in the shell and at /metrics
+        String cpu = instances().get("app-1")[6];
+        assertTrue(cpu, cpu.matches("[0-9]+\\.[0-9] s") && Double.parseDouble(cpu.split(" ")[0]) > 0);
+        java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + platform.port("GATEWAY_HTTP_PORT") + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertTrue(metrics.body(), metrics.body().contains("gatehouse_instance_cpu_seconds{instance=\"app-2\"}"));
+
+        await("both app containers UP", 120, () -> backendStates().values().stream().filter("UP"::equals).count() == APPS);
+        load.phase();
+        Map<String, String[]> before = instances();
+        String limited;
+        PlatformScript.Result set = platform.run(60, "exec",
+                "config:property-set -p io.gatehouse.cluster.supervisor memory.limitMb 1");
+        assertEquals(set.toString(), 0, set.exitCode);
+        try {
+            await("a container restarted for the memory limit", 120, () -> instancesQuietly().values().stream()
+                    .anyMatch(row -> row[8].contains("memory limit")));
+        } finally {
+            PlatformScript.Result reset = platform.run(60, "exec",
+                    "config:property-set -p io.gatehouse.cluster.supervisor memory.limitMb 1024");
+            assertEquals(reset.toString(), 0, reset.exitCode);
+        }
+        limited = instances().values().stream().filter(row -> row[8].contains("memory limit")).findFirst()
+                .orElseThrow()[0];
+        int restarts = Integer.parseInt(before.get(limited)[7]);
+        await(limited + " back after its memory-limit restart", 300, () -> {
+            String[] row = instancesQuietly().get(limited);
+            return row != null && "running".equals(row[1]) && Integer.parseInt(row[7]) == restarts + 1
+                    && !row[2].equals(before.get(limited)[2]);
+        });
+        await("both app containers UP", 120, () -> backendStates().values().stream().filter("UP"::equals).count() == APPS);
+        ContinuousLoad.Counts counts = load.phase();
+        System.out.println("memory-limit restart of " + limited + " under load: " + counts);
+        assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
+    }
+
+    @Test
     public void d_reloadUnderLoadFailsNoRequest() throws Exception {
         await("both app containers UP", 120, () -> backendStates().values().stream().filter("UP"::equals).count() == APPS);
         load.phase();

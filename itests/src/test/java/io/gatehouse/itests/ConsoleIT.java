@@ -470,7 +470,7 @@ public class ConsoleIT {
             count.clear();
             count.sendKeys("-1");
             browser.findElement(By.cssSelector("#gh-scale-form button")).click();
-            awaitText(browser, By.id("gh-message"), "Instance count must be from 0 to");
+            awaitText(browser, By.id("gh-message"), "Instance count must be from 1 to");
             assertTrue(pageMessage(browser), pageMessage(browser).contains("was -1"));
         }
         assertEquals(statesBefore, states());

@@ -21,6 +21,7 @@ import org.junit.BeforeClass;
 import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
@@ -175,6 +176,8 @@ public class WebUiIT {
     public void browserClickThroughTheGateway() throws IOException {
         browser = HeadlessChromium.start("--ignore-certificate-errors-spki-list=" + certificate.spkiSha256());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        // the UI re-renders the records table after every change: an element found a moment ago may be replaced
+        wait.ignoring(StaleElementReferenceException.class);
         browser.get(gateway + "/ui/index.html");
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
@@ -192,29 +195,35 @@ public class WebUiIT {
         browser.findElement(By.id("record-title")).sendKeys(title);
         browser.findElement(By.id("record-body")).sendKeys("<img src=x onerror=window.pwned=2>");
         browser.findElement(By.id("save-record")).click();
-        WebElement row = wait.until(d -> rowTitled(d, title));
-        String id = row.getAttribute("data-id");
-        assertTrue("markup in user text stays text", row.findElements(By.cssSelector("b, script, img")).isEmpty());
-        assertEquals("<img src=x onerror=window.pwned=2>", row.findElement(By.cssSelector("td.body")).getText());
+        List<String> created = wait.until(d -> {
+            WebElement row = rowTitled(d, title);
+            return row == null ? null : List.of(row.getAttribute("data-id"),
+                    row.findElement(By.cssSelector("td.body")).getText(),
+                    String.valueOf(row.findElements(By.cssSelector("b, script, img")).size()));
+        });
+        String id = created.get(0);
+        assertEquals("<img src=x onerror=window.pwned=2>", created.get(1));
+        assertEquals("markup in user text stays text", "0", created.get(2));
         assertEquals(null, ((JavascriptExecutor) browser).executeScript("return window.pwned;"));
 
-        row.findElement(By.cssSelector(".edit-record")).click();
+        clickInRow(wait, title, ".edit-record");
         WebElement titleField = browser.findElement(By.id("record-title"));
         wait.until(ExpectedConditions.attributeToBe(titleField, "value", title));
         titleField.clear();
         String edited = "edited " + UUID.randomUUID();
         titleField.sendKeys(edited);
         browser.findElement(By.id("save-record")).click();
-        WebElement editedRow = wait.until(d -> rowTitled(d, edited));
+        wait.until(d -> rowTitled(d, edited) != null);
         wait.until(d -> rowTitled(d, title) == null);
 
-        editedRow.findElement(By.cssSelector(".delete-record")).click();
+        clickInRow(wait, edited, ".delete-record");
         wait.until(d -> rowTitled(d, edited) == null);
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "Record deleted."));
 
         // the admin sees the record's trail and the failed login (audit rows are written asynchronously: refresh)
         assertTrue(browser.findElement(By.id("admin-view")).isDisplayed());
         WebDriverWait adminPanels = new WebDriverWait(browser, Duration.ofSeconds(60), Duration.ofSeconds(2));
+        adminPanels.ignoring(StaleElementReferenceException.class);
         adminPanels.until(d -> {
             if (!(hasRow(d, "audit-table", "record.create", "record/" + id)
                     && hasRow(d, "audit-table", "record.update", "record/" + id)
@@ -234,6 +243,18 @@ public class WebUiIT {
         for (LogEntry entry : browser.manage().logs().get(LogType.BROWSER)) {
             assertFalse("no CSP violation: " + entry.getMessage(), entry.getMessage().contains("Content Security Policy"));
         }
+    }
+
+    /** Clicks the button {@code selector} in the row titled {@code title}, finding the row afresh if it was replaced. */
+    private static void clickInRow(WebDriverWait wait, String title, String selector) {
+        wait.until(d -> {
+            WebElement row = rowTitled(d, title);
+            if (row == null) {
+                return false;
+            }
+            row.findElement(By.cssSelector(selector)).click();
+            return true;
+        });
     }
 
     private static WebElement rowTitled(WebDriver d, String title) {

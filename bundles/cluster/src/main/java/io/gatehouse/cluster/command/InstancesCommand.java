@@ -34,7 +34,7 @@ public class InstancesCommand implements Action {
             table.addRow().addContent(i.name(), i.state(), i.pid() > 0 ? String.valueOf(i.pid()) : "-",
                     i.port() > 0 ? String.valueOf(i.port()) : "-", duration(i.uptime().toSeconds()),
                     i.memoryBytes() > 0 ? (i.memoryBytes() >> 20) + " MB" : "-",
-                    i.pid() > 0 ? String.format("%.1f s", i.cpuSeconds()) : "-", i.restarts(), i.lastExit());
+                    i.pid() > 0 ? String.format(java.util.Locale.ROOT, "%.1f s", i.cpuSeconds()) : "-", i.restarts(), i.lastExit());
         }
         table.print(System.out);
         return null;

@@ -90,7 +90,8 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
     private final transient BalancerSection balancerSection = new BalancerSection(() -> balancer, sampler);
     private final transient RateLimitSection rateLimits =
             new RateLimitSection(() -> configAdmin, () -> registry, new ZoneValidator());
-    private final transient InstancesSection instances = new InstancesSection(() -> registry, shell);
+    private final transient InstancesSection instances =
+            new InstancesSection(() -> registry, shell, () -> supervisorSetting("scale.max"));
     private final transient AuditSection audit =
             new AuditSection(shell, new SecurityEventsTable(() -> dataSource));
     private final transient ConsoleAudit consoleAudit = new ConsoleAudit(() -> auditLog);
@@ -116,6 +117,7 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
     @Deactivate
     void stop() {
         timer.shutdownNow();
+        instances.close();
         deactivate();
     }
 
@@ -248,7 +250,7 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
         data.put("requests", sampler.requests());
         data.put("balancer", balancerSection.live());
         data.put("zones", configAdmin == null ? null : rateLimits.live());
-        data.put("instances", instances.present() ? instances.table().json() : null);
+        data.put("instances", instances.present() ? instances.table().json(instances.lastOperation()) : null);
         byte[] body = Json.write(data).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
@@ -261,6 +263,22 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("X-Frame-Options", "DENY");
         response.setHeader("Referrer-Policy", "same-origin");
+    }
+
+    /** A setting of the supervisor's configuration, or null when it has none (never creates the configuration). */
+    private Object supervisorSetting(String key) {
+        ConfigurationAdmin admin = configAdmin;
+        if (admin == null) {
+            return null;
+        }
+        try {
+            org.osgi.service.cm.Configuration[] found =
+                    admin.listConfigurations("(service.pid=" + InstancesSection.SUPERVISOR_PID + ")");
+            return found == null || found.length == 0 || found[0].getProperties() == null ? null
+                    : found[0].getProperties().get(key);
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException e) {
+            return null;
+        }
     }
 
     private static String param(HttpServletRequest request, String name) {

@@ -12,8 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * App containers run by the supervisor: the table {@code cluster:instances} prints (state, pid, uptime, memory, CPU,
@@ -24,7 +29,9 @@ final class InstancesSection {
 
     static final String METRIC_PREFIX = "gatehouse.instance.";
     static final String NAME_COLUMN = "Instance";
+    /** The most app containers ./platform lays out. */
     static final int MAX_INSTANCES = 64;
+    static final String SUPERVISOR_PID = "io.gatehouse.cluster.supervisor";
     private static final Pattern SEPARATOR = Pattern.compile("[-+ ]*-[-+ ]*");
 
     /** The instances as a table: column names in order (the first names the instance), and one row per instance. */
@@ -34,20 +41,42 @@ final class InstancesSection {
             return new Table(List.of(NAME_COLUMN), Map.of(), note);
         }
 
-        Map<String, Object> json() {
+        Map<String, Object> json(String operation) {
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("columns", columns);
             json.put("rows", rows);
+            json.put("operation", operation);
             return json;
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(InstancesSection.class);
+
     private final Supplier<MetricRegistry> registry;
     private final ShellRunner shell;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gatehouse-console-operation");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<Operation> last = new AtomicReference<>();
+    private final Supplier<Object> configuredMax;
 
-    InstancesSection(Supplier<MetricRegistry> registry, ShellRunner shell) {
+    InstancesSection(Supplier<MetricRegistry> registry, ShellRunner shell, Supplier<Object> configuredMax) {
         this.registry = registry;
         this.shell = shell;
+        this.configuredMax = configuredMax;
+    }
+
+    /** The supervisor's {@code scale.max} when it is configured here, else the platform's limit. */
+    int scaleMax() {
+        Object configured = configuredMax.get();
+        try {
+            int max = configured == null ? MAX_INSTANCES : Integer.parseInt(String.valueOf(configured).trim());
+            return max >= 1 && max <= MAX_INSTANCES ? max : MAX_INSTANCES;
+        } catch (NumberFormatException e) {
+            return MAX_INSTANCES;
+        }
     }
 
     boolean present() {
@@ -80,6 +109,7 @@ final class InstancesSection {
                     + "'>No app container is supervised here.</td></tr>");
         }
         out.println("</tbody></table>");
+        out.println("<p>Last operation: <span id='gh-operation'>" + esc(lastOperation()) + "</span></p>");
         out.println("<form method='post' class='gh-form' id='gh-scale-form'>" + page.csrfField()
                 + "<input type='hidden' name='action' value='scale'/>"
                 + "<label>App containers <input type='text' inputmode='numeric' name='count' id='gh-scale-count' value='"
@@ -107,15 +137,16 @@ final class InstancesSection {
 
     ActionResult scale(String raw) {
         String value = raw == null ? "" : raw.trim();
+        int max = scaleMax();
         int count;
         try {
             count = Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            return ActionResult.badInput("Instance count must be a whole number from 0 to " + MAX_INSTANCES
+            return ActionResult.badInput("Instance count must be a whole number from 1 to " + max
                     + ", was '" + value + "'. Nothing was changed.");
         }
-        if (count < 0 || count > MAX_INSTANCES) {
-            return ActionResult.badInput("Instance count must be from 0 to " + MAX_INSTANCES + ", was " + count
+        if (count < 1 || count > max) {
+            return ActionResult.badInput("Instance count must be from 1 to " + max + ", was " + count
                     + ". Nothing was changed.");
         }
         if (!shell.has("cluster", "scale")) {
@@ -126,13 +157,68 @@ final class InstancesSection {
         return runAction("cluster:scale " + count, "Scaling to " + count + " app containers.");
     }
 
-    private ActionResult runAction(String command, String done) {
-        try {
-            String printed = shell.run(command).trim();
-            return ActionResult.done(done + (printed.isEmpty() ? "" : " " + printed));
-        } catch (IllegalStateException e) {
-            return ActionResult.badInput(command + " failed: " + e.getMessage());
+    /**
+     * Starts a supervisor command in the background: a restart or a scale lasts as long as a container's boot, longer
+     * than a browser should wait for a page. One at a time; its progress and outcome show as the last operation.
+     */
+    private ActionResult runAction(String command, String accepted) {
+        long now = System.currentTimeMillis();
+        Operation previous = last.get();
+        Operation running = new Operation(command, now, 0, Operation.RUNNING, "");
+        if (previous != null && previous.running() || !last.compareAndSet(previous, running)) {
+            Operation busy = last.get();
+            return new ActionResult(409, "'" + busy.command() + "' is still running (for "
+                    + (now - busy.startedMillis()) / 1000 + " s): one supervisor operation at a time. Nothing was started.");
         }
+        try {
+            worker.execute(() -> {
+                Operation ended;
+                try {
+                    ended = running.end(Operation.DONE, shell.run(command).trim());
+                } catch (RuntimeException e) {
+                    ended = running.end(Operation.FAILED, String.valueOf(e.getMessage()));
+                }
+                last.set(ended);
+                LOG.info("console operation {}: {}", command, ended.describe(ended.endedMillis()));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            last.set(running.end(Operation.FAILED, "the console is stopping"));
+            return ActionResult.unavailable("The console is stopping: " + command + " was not started.");
+        }
+        return ActionResult.done(accepted + " Its progress shows below as the last operation.");
+    }
+
+    /** The supervisor command the console started last, and how it went. */
+    record Operation(String command, long startedMillis, long endedMillis, String state, String output) {
+
+        static final String RUNNING = "running";
+        static final String DONE = "done";
+        static final String FAILED = "failed";
+
+        boolean running() {
+            return RUNNING.equals(state);
+        }
+
+        Operation end(String outcome, String printed) {
+            return new Operation(command, startedMillis, System.currentTimeMillis(), outcome, printed);
+        }
+
+        String describe(long now) {
+            long seconds = ((running() ? now : endedMillis) - startedMillis) / 1000;
+            String text = command + ": " + state + (running() ? " for " : " after ") + seconds + " s";
+            String out = output.replaceAll("\\s+", " ").trim();
+            return out.isEmpty() ? text : text + " (" + (out.length() > 500 ? out.substring(0, 500) + "..." : out) + ")";
+        }
+    }
+
+    /** What the page shows as the last operation. */
+    String lastOperation() {
+        Operation op = last.get();
+        return op == null ? "none since the console started" : op.describe(System.currentTimeMillis());
+    }
+
+    void close() {
+        worker.shutdownNow();
     }
 
     /** The instances now: what {@code cluster:instances} prints, or the supervisor's gauges without that command. */

@@ -46,9 +46,9 @@ class InstancesSectionTest {
 
     @Test
     void aBadScaleCountIsRefusedNamingTheValueBeforeAnythingRuns() {
-        InstancesSection section = new InstancesSection(() -> null, new ShellRunner(() -> null));
-        for (String[] c : new String[][] {{"-1", "was -1."}, {"abc", "was 'abc'."}, {"", "was ''."},
-                {"65", "was 65."}, {"1.5", "was '1.5'."}}) {
+        InstancesSection section = new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "8");
+        for (String[] c : new String[][] {{"-1", "from 1 to 8, was -1."}, {"abc", "was 'abc'."}, {"", "was ''."},
+                {"0", "was 0."}, {"9", "from 1 to 8, was 9."}, {"1.5", "was '1.5'."}}) {
             ActionResult r = section.scale(c[0]);
             assertEquals("failure", r.outcome(), c[0]);
             assertTrue(r.message().contains(c[1]) && r.message().contains("Nothing was changed"), r.message());
@@ -56,5 +56,12 @@ class InstancesSectionTest {
         // a good count gets as far as asking for the supervisor
         assertEquals(503, section.scale(" 3 ").status());
         assertEquals(503, section.restart("app-1").status());
+    }
+
+    @Test
+    void theScaleLimitIsTheSupervisorsWhenConfigured() {
+        assertEquals(8, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> 8).scaleMax());
+        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> null).scaleMax());
+        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "lots").scaleMax());
     }
 }
