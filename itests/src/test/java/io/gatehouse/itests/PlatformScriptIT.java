@@ -79,6 +79,17 @@ public class PlatformScriptIT {
             PlatformScript.Result features = platform.run(60, "exec", "feature:list -i");
             assertEquals(features.toString(), 0, features.exitCode);
             assertTrue(features.output, features.output.contains("gatehouse-metrics"));
+            // the gateway's capabilities are features of their own: the rate limiter comes off and back at runtime
+            assertTrue(features.output, features.output.contains("gatehouse-ratelimit"));
+            PlatformScript.Result uninstall = platform.run(120, "exec", "feature:uninstall gatehouse-ratelimit");
+            assertEquals(uninstall.toString(), 0, uninstall.exitCode);
+            PlatformScript.Result without = platform.run(60, "exec", "feature:list -i");
+            assertFalse(without.output, without.output.contains("gatehouse-ratelimit"));
+            PlatformScript.Result install = platform.run(120, "exec", "feature:install gatehouse-ratelimit");
+            assertEquals(install.toString(), 0, install.exitCode);
+            PlatformScript.Result zones = platform.run(60, "exec", "ratelimit:zones");
+            assertEquals(zones.toString(), 0, zones.exitCode);
+            assertTrue(zones.output, zones.output.contains("login"));
             // the gateway's supervisor adopted the app containers ./platform started
             PlatformScript.Result instances = platform.run(60, "exec", "cluster:instances");
             assertEquals(instances.toString(), 0, instances.exitCode);
