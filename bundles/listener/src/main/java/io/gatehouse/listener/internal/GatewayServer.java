@@ -4,6 +4,8 @@ import io.gatehouse.api.balancer.LoadBalancer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -142,7 +144,6 @@ final class GatewayServer {
         client.setFollowRedirects(false);
         client.setUserAgentField(null);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
-        client.getContentDecoderFactories().clear(); // pass Content-Encoding through untouched
 
         UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
         WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
@@ -155,6 +156,7 @@ final class GatewayServer {
     private void start() throws Exception {
         try {
             client.start();
+            relayOnly(client);
             server.start();
         } catch (Exception e) {
             stop();
@@ -190,5 +192,17 @@ final class GatewayServer {
         } catch (Exception e) {
             LOG.warn("Upstream client did not stop cleanly", e);
         }
+    }
+
+    /**
+     * The client relays what a backend answers, it never acts on it. Run after {@code start()}, which installs the
+     * defaults: content decoders (Content-Encoding passes through untouched) and the authentication handlers (a
+     * backend's 401 or 407 is an answer for the client; with them, one without a challenge header fails the
+     * exchange, a 502 and a backend marked failed, and one with it is retried with credentials the gateway lacks).
+     */
+    static void relayOnly(HttpClient client) {
+        client.getContentDecoderFactories().clear();
+        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
     }
 }

@@ -309,6 +309,40 @@ class GatewayServerTest {
     }
 
     @Test
+    void backendAnswersPassThroughAsTheyAreWithoutFailingTheBackend() throws Exception {
+        FakeBalancer only = new FakeBalancer();
+        only.add(one.port());
+        FakeBalancer saved = balancer;
+        balancer = only;
+        int completed = completions.get();
+        try {
+            // a 401 or 407 without a challenge, and a redirect, are the backend's answers to relay, not upstream
+            // failures: the client gets them untouched and the backend is not marked as failed
+            for (String code : new String[] {"401", "407", "302", "404", "500"}) {
+                for (HttpClient client : new HttpClient[] {h1, h2}) {
+                    HttpResponse<String> response;
+                    try {
+                        response = get(client, "/status/" + code);
+                    } catch (IOException e) {
+                        throw new AssertionError(code + " over " + client.version() + ": " + e, e);
+                    }
+                    assertEquals(Integer.parseInt(code), response.statusCode(), code + " " + client.version());
+                    assertTrue(response.body().contains("\"path\":\"/status/" + code + "\""), response.body());
+                }
+            }
+            assertEquals("/elsewhere", get(h1, "/status/302").headers().firstValue("Location").orElse(""));
+            assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), only.outcomes.toString());
+        } finally {
+            // every exchange of this test completes before the next test counts completions
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (completions.get() < completed + 11 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            balancer = saved;
+        }
+    }
+
+    @Test
     void certificateRotatesForNewConnectionsAndInvalidOneKeepsThePrevious() throws Exception {
         TlsMaterial before = server.certificates.current();
         Path otherEtc = Files.createDirectories(dir.resolve("other-etc"));

@@ -33,7 +33,13 @@ final class TestBackend implements AutoCloseable {
             exchange.getResponseHeaders().add("Connection", "keep-alive, X-Secret-Hop");
             exchange.getResponseHeaders().add("X-Secret-Hop", "must not pass");
             exchange.getResponseHeaders().add("Server", "backend/1.0");
-            exchange.sendResponseHeaders(200, "HEAD".equals(exchange.getRequestMethod()) ? -1 : out.length);
+            // /status/<code> answers that code as is: no challenge with a 401 or 407, a Location with a redirect
+            int status = exchange.getRequestURI().getPath().matches("/status/[1-5][0-9][0-9]")
+                    ? Integer.parseInt(exchange.getRequestURI().getPath().substring(8)) : 200;
+            if (status >= 300 && status < 400) {
+                exchange.getResponseHeaders().add("Location", "/elsewhere");
+            }
+            exchange.sendResponseHeaders(status, "HEAD".equals(exchange.getRequestMethod()) ? -1 : out.length);
             if (!"HEAD".equals(exchange.getRequestMethod())) {
                 exchange.getResponseBody().write(out);
             }
