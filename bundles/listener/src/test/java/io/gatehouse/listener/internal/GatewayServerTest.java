@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SSLContext;
@@ -194,6 +199,53 @@ class GatewayServerTest {
             Thread.onSpinWait();
         }
         assertEquals(before + 1, completions.get());
+    }
+
+    /** A body of {@code size} bytes sent 300 ms after the headers, so the filters run before any of it arrives. */
+    static HttpRequest.BodyPublisher lateBody(int size) {
+        if (size == 0) {
+            return HttpRequest.BodyPublishers.noBody();
+        }
+        Flow.Publisher<ByteBuffer> late = subscriber -> subscriber.onSubscribe(
+                new Flow.Subscription() {
+                    private final AtomicBoolean sent = new AtomicBoolean();
+
+                    @Override
+                    public void request(long n) {
+                        if (sent.compareAndSet(false, true)) {
+                            CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS)
+                                    .execute(() -> {
+                                        subscriber.onNext(ByteBuffer.wrap("x".repeat(size).getBytes()));
+                                        subscriber.onComplete();
+                                    });
+                        }
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+        return HttpRequest.BodyPublishers.fromPublisher(late, size);
+    }
+
+    @Test
+    void refusedPostGetsItsAnswerOverBothProtocols() throws Exception {
+        // a filter refuses before any of the body has arrived: the client still gets the answer, not a reset
+        // stream, over HTTP/2 as over HTTP/1.1
+        int completed = completions.get();
+        for (HttpClient client : new HttpClient[] {h2, h1}) {
+            for (int size : new int[] {0, 20, 60_000}) {
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/forbidden/post"))
+                        .timeout(Duration.ofSeconds(10)).POST(lateBody(size))
+                        .header("Content-Type", "text/plain").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(403, response.statusCode(), client.version() + " " + size);
+                assertTrue(response.body().contains("\"error\":\"forbidden here\""), response.body());
+            }
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (completions.get() < completed + 6 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
     }
 
     @Test
