@@ -4,8 +4,6 @@ import io.gatehouse.api.balancer.LoadBalancer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
-import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -196,13 +194,14 @@ final class GatewayServer {
 
     /**
      * The client relays what a backend answers, it never acts on it. Run after {@code start()}, which installs the
-     * defaults: content decoders (Content-Encoding passes through untouched) and the authentication handlers (a
-     * backend's 401 or 407 is an answer for the client; with them, one without a challenge header fails the
-     * exchange, a 502 and a backend marked failed, and one with it is retried with credentials the gateway lacks).
+     * defaults: content decoders (Content-Encoding passes through untouched) and every protocol handler. Without the
+     * authentication handlers a backend's 401 or 407 is an answer for the client (with them, one without a challenge
+     * header fails the exchange, a 502 and a backend marked failed, and one with it is retried with credentials the
+     * gateway lacks); redirects are the client's to follow; 100 Continue never comes, since Expect is not forwarded
+     * (HopByHop); and no handler is looked up on every response.
      */
     static void relayOnly(HttpClient client) {
         client.getContentDecoderFactories().clear();
-        client.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
-        client.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
+        client.getProtocolHandlers().clear();
     }
 }

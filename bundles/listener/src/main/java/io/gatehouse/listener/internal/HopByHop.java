@@ -7,9 +7,13 @@ import org.eclipse.jetty.http.HttpHeader;
 /** Headers that describe one connection, never forwarded (RFC 9110 7.6.1), plus what the gateway sets itself. */
 final class HopByHop {
 
+    /**
+     * Expect is met on the client's connection (the listener sends 100 Continue when the body is first read), so the
+     * upstream request carries the body without one, as NGINX does.
+     */
     static final Set<HttpHeader> REQUEST = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
             HttpHeader.PROXY_CONNECTION, HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER,
-            HttpHeader.UPGRADE, HttpHeader.PROXY_AUTHORIZATION, HttpHeader.HOST);
+            HttpHeader.UPGRADE, HttpHeader.PROXY_AUTHORIZATION, HttpHeader.HOST, HttpHeader.EXPECT);
 
     /** Upstream Server and Date are hidden as NGINX does: the gateway answers with its own Date and no Server. */
     static final Set<HttpHeader> RESPONSE = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,

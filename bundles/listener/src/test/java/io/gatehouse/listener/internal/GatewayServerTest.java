@@ -273,6 +273,29 @@ class GatewayServerTest {
     }
 
     @Test
+    void expectContinueIsMetByTheGatewayAndNotForwarded() throws Exception {
+        FakeBalancer only = new FakeBalancer();
+        only.add(one.port());
+        FakeBalancer saved = balancer;
+        balancer = only;
+        try {
+            for (HttpClient client : new HttpClient[] {h1, h2}) {
+                int seen = one.requestHeaders.size();
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/expect"))
+                        .timeout(Duration.ofSeconds(10)).expectContinue(true)
+                        .POST(HttpRequest.BodyPublishers.ofString("y".repeat(5000))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), client.version().toString());
+                assertTrue(response.body().contains("\"bytes\":5000"), response.body());
+                Map<String, List<String>> upstream = one.requestHeaders.get(seen);
+                assertFalse(upstream.containsKey("Expect"), upstream.toString());
+            }
+        } finally {
+            balancer = saved;
+        }
+    }
+
+    @Test
     void staticFilesHaveEtagConditionalGetRangeAndCompression() throws Exception {
         HttpResponse<String> first = get(h1, "/ui/index.html");
         assertEquals(200, first.statusCode());
