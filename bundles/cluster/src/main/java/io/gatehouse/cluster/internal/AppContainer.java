@@ -2,9 +2,11 @@ package io.gatehouse.cluster.internal;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,6 +26,8 @@ final class AppContainer {
     final Path runtime;
     final Path folder;
     final Path pidFile;
+    /** Restart count and last exit, kept across gateway restarts as PM2 keeps them across its own. */
+    final Path historyFile;
     final Path consoleLog;
     final Backoff backoff;
 
@@ -46,8 +50,43 @@ final class AppContainer {
         this.runtime = runtime;
         this.folder = runtime.resolve("containers").resolve(name);
         this.pidFile = runtime.resolve("run").resolve(name + ".pid");
+        this.historyFile = runtime.resolve("run").resolve(name + ".history");
         this.consoleLog = runtime.resolve("logs").resolve(name).resolve("console.log");
         this.backoff = backoff;
+        loadHistory();
+    }
+
+    /** Reads the restart count and last exit a previous supervisor left; a missing or unreadable file is a fresh start. */
+    private void loadHistory() {
+        if (!Files.isRegularFile(historyFile)) {
+            return;
+        }
+        Properties history = new Properties();
+        try (Reader in = Files.newBufferedReader(historyFile, StandardCharsets.UTF_8)) {
+            history.load(in);
+            restarts = Math.max(0, Integer.parseInt(history.getProperty("restarts", "0").trim()));
+            lastExit = history.getProperty("lastExit", "-");
+        } catch (IOException | RuntimeException e) {
+            restarts = 0;
+            lastExit = "-";
+        }
+    }
+
+    private void saveHistory() {
+        Properties history = new Properties();
+        history.setProperty("restarts", Integer.toString(restarts));
+        history.setProperty("lastExit", lastExit);
+        try {
+            Files.createDirectories(historyFile.getParent());
+            Path next = historyFile.resolveSibling(historyFile.getFileName() + ".next");
+            try (Writer out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
+                history.store(out, "restart history of " + name);
+            }
+            Files.move(next, historyFile, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // the counters stay right in memory; only a later gateway restart would start them over
+        }
     }
 
     /** The process recorded in the pid file, if it is alive and still this container (not a recycled pid). */
@@ -105,6 +144,7 @@ final class AppContainer {
             reason = "process " + pid + " gone (started outside the supervisor: exit code unknown)";
         }
         lastExit = reason + " at " + Instant.ofEpochMilli(nowMillis);
+        saveHistory();
         long uptime = startedAt == null ? 0 : nowMillis - startedAt.toEpochMilli();
         restartAtMillis = nowMillis + backoff.delayAfter(uptime);
         state = State.CRASHED;
@@ -112,11 +152,13 @@ final class AppContainer {
 
     void restarted() {
         restarts++;
+        saveHistory();
     }
 
     /** Records why a planned stop ended the previous process ("restart requested", "memory limit"...). */
     void ended(String reason, long nowMillis) {
         lastExit = reason + " at " + Instant.ofEpochMilli(nowMillis);
+        saveHistory();
     }
 
     void mark(State next) {

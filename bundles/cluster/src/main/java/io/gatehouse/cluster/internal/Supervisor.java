@@ -538,6 +538,7 @@ public class Supervisor {
                 c.stop(seconds(config.stop_timeoutSeconds()));
                 gate.remove(id);
                 Files.deleteIfExists(c.pidFile);
+                Files.deleteIfExists(c.historyFile);
                 c.markStopped();
                 containers.remove(c.name);
                 unregister(c.name);
