@@ -30,6 +30,7 @@ import org.junit.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -140,7 +141,27 @@ public class ConsoleIT {
         new WebDriverWait(driver, Duration.ofSeconds(30))
                 .ignoring(StaleElementReferenceException.class)
                 .withMessage(() -> element + " never showed '" + expected + "'")
-                .until(d -> d.findElement(element).getText().contains(expected));
+                .until(d -> {
+                    String text = textOrNull(d, element);
+                    return text != null && text.contains(expected);
+                });
+    }
+
+    /**
+     * The element's text, or null when the page's script replaced the element between finding and reading it
+     * (Chromium reports that as a stale element or as a node that no longer belongs to the document).
+     */
+    private static String textOrNull(WebDriver driver, By element) {
+        try {
+            return driver.findElement(element).getText();
+        } catch (StaleElementReferenceException e) {
+            return null;
+        } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static By backendCell(String id, String cell) {
@@ -148,7 +169,8 @@ public class ConsoleIT {
     }
 
     private static String pageMessage(WebDriver driver) {
-        return driver.findElement(By.id("gh-message")).getText();
+        return new WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(d -> textOrNull(d, By.id("gh-message")));
     }
 
     private static String withCredentials(String user, String password, String path) {
