@@ -191,33 +191,7 @@ public final class GatehouseDistribution implements AutoCloseable {
      * it): real HTTPS to the gateway, trusted by loading its certificate, never by switching checks off.
      */
     public javax.net.ssl.SSLContext gatewayTls(Duration timeout) throws Exception {
-        Path keystore = home.resolve("etc/gatehouse-listener.p12");
-        Path password = home.resolve("etc/gatehouse-listener.p12.password");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-        while (true) {
-            try (java.io.InputStream in = Files.newInputStream(keystore)) {
-                store.load(in, Files.readString(password).trim().toCharArray());
-                if (store.getCertificate("gatehouse") != null) {
-                    break;
-                }
-            } catch (IOException e) {
-                // not written yet, or being written
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the listener generated no certificate in " + keystore.getParent());
-            }
-            Thread.sleep(200);
-        }
-        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("gatehouse", store.getCertificate("gatehouse"));
-        javax.net.ssl.TrustManagerFactory tmf =
-                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+        return ListenerCertificate.await(home.resolve("etc"), timeout).sslContext();
     }
 
     public String log() throws IOException {

@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -34,7 +33,6 @@ import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -87,32 +85,9 @@ public class GatewayIT {
     }
 
     /** The generated certificate, loaded from the keystore the listener wrote (waits for the first start). */
-    private static X509Certificate generatedCertificate() throws Exception {
-        Path keystore = etc().resolve("gatehouse-listener.p12");
-        Path password = etc().resolve("gatehouse-listener.p12.password");
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!(Files.exists(keystore) && Files.exists(password))) {
-            if (System.nanoTime() > deadline) {
-                fail("the listener generated no certificate in " + etc());
-            }
-            Thread.sleep(200);
-        }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, Files.readString(password).trim().toCharArray());
-        }
-        return (X509Certificate) store.getCertificate("gatehouse");
-    }
-
-    private static SSLContext trusting(Certificate certificate) throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        trusted.load(null, null);
-        trusted.setCertificateEntry("gatehouse", certificate);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
+    /** The certificate the listener generated on its first start (waits for it). */
+    private static ListenerCertificate listenerCertificate() throws Exception {
+        return ListenerCertificate.await(etc(), Duration.ofSeconds(90));
     }
 
     private static URI https(String path) {
@@ -120,7 +95,7 @@ public class GatewayIT {
     }
 
     private HttpClient client(HttpClient.Version version) throws Exception {
-        return HttpClient.newBuilder().sslContext(trusting(generatedCertificate())).version(version)
+        return HttpClient.newBuilder().sslContext(listenerCertificate().sslContext()).version(version)
                 .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
@@ -156,7 +131,7 @@ public class GatewayIT {
 
     @Test
     public void plainHttpRedirectsToHttps() throws Exception {
-        generatedCertificate();
+        listenerCertificate();
         HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
         HttpResponse<String> response = send(plain, HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + GatehouseOptions.port("redirect") + "/health?x=1")).build());
@@ -167,7 +142,7 @@ public class GatewayIT {
 
     @Test
     public void tls11IsRefusedAndTls12Accepted() throws Exception {
-        SSLContext context = trusting(generatedCertificate());
+        SSLContext context = listenerCertificate().sslContext();
         send(client(HttpClient.Version.HTTP_1_1), HttpRequest.newBuilder(https("/ui/")).build());
         try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
             socket.setEnabledProtocols(new String[] {"TLSv1.1"});
@@ -405,7 +380,7 @@ public class GatewayIT {
 
     @Test
     public void missingOrInvalidCertificateKeepsThePreviousOne() throws Exception {
-        X509Certificate before = generatedCertificate();
+        X509Certificate before = listenerCertificate().certificate();
         HttpClient h1 = client(HttpClient.Version.HTTP_1_1);
         assertEquals(200, send(h1, HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
         Path broken = Files.writeString(etc().resolve("broken-" + System.nanoTime() + ".p12"), "not a keystore");
@@ -440,7 +415,7 @@ public class GatewayIT {
     }
 
     private static Certificate peerCertificate() throws Exception {
-        try (SSLSocket socket = (SSLSocket) trusting(generatedCertificate()).getSocketFactory()
+        try (SSLSocket socket = (SSLSocket) listenerCertificate().sslContext().getSocketFactory()
                 .createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
             socket.startHandshake();
             return socket.getSession().getPeerCertificates()[0];
@@ -448,7 +423,7 @@ public class GatewayIT {
     }
 
     private static String raw(String request) throws Exception {
-        try (SSLSocket socket = (SSLSocket) trusting(generatedCertificate()).getSocketFactory()
+        try (SSLSocket socket = (SSLSocket) listenerCertificate().sslContext().getSocketFactory()
                 .createSocket("127.0.0.1", GatehouseOptions.port("https"))) {
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setApplicationProtocols(new String[] {"http/1.1"});

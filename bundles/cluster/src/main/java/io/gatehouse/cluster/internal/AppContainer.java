@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One app container as {@code ./platform} lays it out: {@code containers/<name>/launch} runs it, {@code run/<name>.pid}
@@ -19,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * file, so either can start the container and both see the same process.
  */
 final class AppContainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AppContainer.class);
 
     enum State { RUNNING, CRASHED, DRAINING, RESTARTING, DEPLOYING, STOPPED }
 
@@ -86,6 +90,7 @@ final class AppContainer {
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             // the counters stay right in memory; only a later gateway restart would start them over
+            LOG.warn("Cannot keep the restart history of {} in {}: {}", name, historyFile, e.toString());
         }
     }
 
