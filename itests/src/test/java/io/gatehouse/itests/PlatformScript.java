@@ -63,17 +63,19 @@ final class PlatformScript {
     PlatformScript freePorts(int apps) {
         env.put("GATEHOUSE_DB_PORT", String.valueOf(GatehouseOptions.freePort()));
         for (String key : List.of("LISTENER_HTTPS_PORT", "LISTENER_HTTP_PORT", "GATEWAY_HTTP_PORT", "GATEWAY_SSH_PORT", "GATEWAY_JMX_REGISTRY_PORT",
-                "GATEWAY_JMX_SERVER_PORT")) {
+                "GATEWAY_JMX_SERVER_PORT", "GATEWAY_CLUSTER_PORT")) {
             env.put("GATEHOUSE_" + key, String.valueOf(GatehouseOptions.freePort()));
         }
         int next = 20000 + (int) (ProcessHandle.current().pid() % 20000);
         for (String key : List.of("APP_HTTP_PORT_BASE", "APP_SSH_PORT_BASE", "APP_JMX_REGISTRY_PORT_BASE",
-                "APP_JMX_SERVER_PORT_BASE")) {
+                "APP_JMX_SERVER_PORT_BASE", "APP_CLUSTER_PORT_BASE")) {
             next = freeRange(next, apps);
             env.put("GATEHOUSE_" + key, String.valueOf(next));
             next += apps;
         }
         env.put("GATEHOUSE_APP_INSTANCES", String.valueOf(apps));
+        // a cluster of its own: never joins another test's (or a developer's) platform
+        env.put("GATEHOUSE_CLUSTER_NAME", "itest-" + env.get("GATEHOUSE_GATEWAY_CLUSTER_PORT"));
         return this;
     }
 

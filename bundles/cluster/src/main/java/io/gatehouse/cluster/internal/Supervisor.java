@@ -3,6 +3,7 @@ package io.gatehouse.cluster.internal;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import io.gatehouse.api.balancer.LoadBalancer;
+import io.gatehouse.api.cluster.SupervisedBackends;
 import io.gatehouse.api.metrics.MetricNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,10 +47,10 @@ import org.slf4j.LoggerFactory;
  * The containers are separate Karaf JVMs started by their {@code launch} script, not children of the gateway, so a
  * gateway restart neither stops them nor loses them: the supervisor adopts whatever the pid files name.
  */
-@Component(service = Supervisor.class, immediate = true, configurationPid = SupervisorConfig.PID,
+@Component(service = {Supervisor.class, SupervisedBackends.class}, immediate = true, configurationPid = SupervisorConfig.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = SupervisorConfig.class)
-public class Supervisor {
+public class Supervisor implements SupervisedBackends {
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
@@ -305,6 +308,23 @@ public class Supervisor {
                     alive ? ProcStats.cpuSeconds(c.pid()) : 0));
         }
         return out;
+    }
+
+    /**
+     * The balancer ids of every app container this supervisor manages, whatever its state (starting, crashed,
+     * restarting, draining, being removed): cluster membership leaves these to the supervisor.
+     */
+    @Override
+    public Set<String> backendIds() {
+        Set<String> ids = new LinkedHashSet<>();
+        for (AppContainer c : containers.values()) {
+            try {
+                ids.add(BalancerGate.id(c.httpPort()));
+            } catch (IllegalStateException e) {
+                // its folder is gone (being removed) or not laid out yet: no address to claim
+            }
+        }
+        return ids;
     }
 
     /** Names of the containers the platform runs (wanted), for completion and validation. */

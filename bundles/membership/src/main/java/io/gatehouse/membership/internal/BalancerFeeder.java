@@ -4,7 +4,10 @@ import com.hazelcast.core.HazelcastInstance;
 import io.gatehouse.api.balancer.BackendSpec;
 import io.gatehouse.api.balancer.LoadBalancer;
 import io.gatehouse.api.cluster.ClusterMember;
+import io.gatehouse.api.cluster.SupervisedBackends;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +18,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,21 +27,30 @@ import org.slf4j.LoggerFactory;
  * In a gateway: makes the balancer's cluster backends follow membership. An app member whose endpoint is up is
  * added with source {@value #SOURCE}; one that leaves, or whose endpoint goes down, is removed. Runs on membership
  * events and, as a safety net, every two seconds.
+ * <p>
+ * Endpoints owned in this gateway ({@link BackendOwnership}: the local supervisor's containers, the configured
+ * backend list, backends added from the shell) are left to their owner: never added, re-admitted or removed here,
+ * so a supervised container that restarts comes back only through the supervisor's drain, health, settle and slow
+ * start, however early its member announces itself.
  */
 @Component(service = {})
 public final class BalancerFeeder {
 
     /** The source the balancer lists cluster-fed backends under. */
-    public static final String SOURCE = "cluster";
+    public static final String SOURCE = BackendOwnership.MEMBERSHIP_SOURCE;
 
     private static final Logger LOG = LoggerFactory.getLogger(BalancerFeeder.class);
 
     private final LoadBalancer balancer;
     private final MemberDirectory directory;
     private final Set<String> fed = ConcurrentHashMap.newKeySet();
+    private final Set<String> leftAlone = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "gatehouse-membership-feeder"));
     private final AutoCloseable subscription;
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<SupervisedBackends> supervisors;
 
     @Activate
     public BalancerFeeder(@Reference(target = "(" + ClusterNode.ROLE_PROPERTY + "=gateway)") HazelcastInstance hazelcast,
@@ -52,8 +66,11 @@ public final class BalancerFeeder {
         subscription.close();
         timer.shutdownNow();
         timer.awaitTermination(5, TimeUnit.SECONDS);
+        BackendOwnership ownership = BackendOwnership.from(balancer.backends(), supervisors);
         for (String id : fed) {
-            balancer.removeBackend(id);
+            if (!ownership.owned(id)) {
+                balancer.removeBackend(id);
+            }
         }
         fed.clear();
     }
@@ -76,23 +93,78 @@ public final class BalancerFeeder {
         return wanted;
     }
 
+    /** The announced backends membership manages here: those up and not owned by anyone in this gateway. */
+    static Set<String> managed(Iterable<ClusterMember> members, BackendOwnership ownership) {
+        Set<String> managed = new java.util.LinkedHashSet<>();
+        for (String id : wanted(members).keySet()) {
+            if (!ownership.owned(id)) {
+                managed.add(id);
+            }
+        }
+        return managed;
+    }
+
+    /**
+     * What one round changes.
+     *
+     * @param add announced, not owned, not fed yet
+     * @param remove fed, no longer announced (or down), not owned
+     * @param release fed until now, but owned now (its owner declared it): forgotten, left in the balancer as it is
+     * @param leftAlone announced but owned here: never touched
+     */
+    record Plan(List<BackendSpec> add, List<String> remove, List<String> release, List<String> leftAlone) {
+    }
+
+    /** The ownership rule, without side effects: what to do given what is announced, fed and owned. */
+    static Plan plan(Map<String, BackendSpec> wanted, Set<String> fed, BackendOwnership ownership) {
+        List<BackendSpec> add = new ArrayList<>();
+        List<String> remove = new ArrayList<>();
+        List<String> release = new ArrayList<>();
+        List<String> leftAlone = new ArrayList<>();
+        for (String id : fed) {
+            if (ownership.owned(id)) {
+                release.add(id);
+            } else if (!wanted.containsKey(id)) {
+                remove.add(id);
+            }
+        }
+        for (BackendSpec spec : wanted.values()) {
+            if (ownership.owned(spec.id())) {
+                leftAlone.add(spec.id());
+            } else if (!fed.contains(spec.id())) {
+                add.add(spec);
+            }
+        }
+        return new Plan(add, remove, release, leftAlone);
+    }
+
     private void reconcile() {
         try {
             Map<String, BackendSpec> wanted = wanted(directory.members());
-            for (String id : Set.copyOf(fed)) {
-                if (!wanted.containsKey(id)) {
-                    balancer.removeBackend(id);
-                    fed.remove(id);
-                    LOG.info("cluster backend {} left the rotation", id);
+            BackendOwnership ownership = BackendOwnership.from(balancer.backends(), supervisors);
+            Plan plan = plan(wanted, Set.copyOf(fed), ownership);
+            for (String id : plan.release()) {
+                fed.remove(id);
+                LOG.info("cluster backend {} is now declared by {} in this gateway: left to it", id,
+                        ownership.owner(id).orElse("?"));
+            }
+            for (String id : plan.remove()) {
+                balancer.removeBackend(id);
+                fed.remove(id);
+                LOG.info("cluster backend {} left the rotation", id);
+            }
+            for (BackendSpec spec : plan.add()) {
+                balancer.addBackend(spec, SOURCE);
+                fed.add(spec.id());
+                LOG.info("cluster backend {} joined the rotation", spec.id());
+            }
+            for (String id : plan.leftAlone()) {
+                if (leftAlone.add(id)) {
+                    LOG.info("announced endpoint {} is fed by this gateway's {}: membership leaves it alone", id,
+                            ownership.owner(id).orElse("?"));
                 }
             }
-            for (BackendSpec spec : wanted.values()) {
-                if (!fed.contains(spec.id())) {
-                    balancer.addBackend(spec, SOURCE);
-                    fed.add(spec.id());
-                    LOG.info("cluster backend {} joined the rotation", spec.id());
-                }
-            }
+            leftAlone.retainAll(plan.leftAlone());
         } catch (RuntimeException e) {
             LOG.warn("could not follow cluster membership: {}", e.toString());
         }

@@ -50,6 +50,7 @@ public final class ClusterNode implements NodeStatus {
     private final BundleContext context;
     private final ConfigurationAdmin configAdmin;
     private final ExecutorService lifecycle = Executors.newSingleThreadExecutor(r -> new Thread(r, "gatehouse-membership"));
+    private final BootGate boot;
     private volatile MemberSettings settings;
     private volatile Running running;
     private volatile String problem;
@@ -58,6 +59,7 @@ public final class ClusterNode implements NodeStatus {
     public ClusterNode(BundleContext context, MembershipConfiguration config, @Reference ConfigurationAdmin configAdmin) {
         this.context = context;
         this.configAdmin = configAdmin;
+        this.boot = new BootGate(context);
         modified(config);
     }
 
@@ -77,11 +79,17 @@ public final class ClusterNode implements NodeStatus {
             return;
         }
         settings = next;
-        lifecycle.execute(() -> restart(next));
+        lifecycle.execute(() -> {
+            // the member starts once the container's boot features are in, so its start does not slow the boot
+            if (boot.await()) {
+                restart(next);
+            }
+        });
     }
 
     @Deactivate
     void deactivate() {
+        boot.close();
         lifecycle.execute(this::stop);
         lifecycle.shutdown();
         try {

@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Drained cluster backends, keys {@value #PREFIX}{@code host:port}. Only backends that app members announce are
- * cluster-wide: a backend a gateway declares for itself (its own local app containers) is drained locally only,
- * since the same address means a different container on another machine.
+ * Drained cluster backends, keys {@value #PREFIX}{@code host:port}. Only backends that app members announce and
+ * membership manages here are cluster-wide: a backend a gateway declares for itself (its configured list, its
+ * supervisor's containers, the shell) is drained locally only, since the same address means a different container on
+ * another machine, and its owner alone drains and re-admits it ({@link BackendOwnership}).
  */
 final class DrainSetting implements SettingSource {
 
@@ -20,10 +21,17 @@ final class DrainSetting implements SettingSource {
     private static final String DRAINING = "draining";
 
     private final Supplier<LoadBalancer> balancer;
+    private final Supplier<BackendOwnership> ownership;
     private final Supplier<Set<String>> clusterBackends;
 
-    DrainSetting(Supplier<LoadBalancer> balancer, Supplier<Set<String>> clusterBackends) {
+    /**
+     * @param ownership who owns which backend in this gateway now
+     * @param clusterBackends the backends membership manages here now ({@link BalancerFeeder#managed})
+     */
+    DrainSetting(Supplier<LoadBalancer> balancer, Supplier<BackendOwnership> ownership,
+            Supplier<Set<String>> clusterBackends) {
         this.balancer = balancer;
+        this.ownership = ownership;
         this.clusterBackends = clusterBackends;
     }
 
@@ -53,6 +61,12 @@ final class DrainSetting implements SettingSource {
     public boolean apply(String key, String value) {
         String id = key.substring(PREFIX.length());
         LoadBalancer current = balancer.get();
+        Optional<String> owner = ownership.get().owner(id);
+        if (owner.isPresent()) {
+            // retried every second (and said once) until the other gateway's drain ends
+            throw new IllegalStateException("backend " + id + " is fed by this gateway's " + owner.get()
+                    + ": drained and re-admitted here by its owner only, not by the cluster");
+        }
         Optional<Backend> backend = current.backends().stream().filter(b -> b.id().equals(id)).findFirst();
         if (value == null) {
             if (backend.isPresent() && backend.get().state() == BackendState.DRAINING) {

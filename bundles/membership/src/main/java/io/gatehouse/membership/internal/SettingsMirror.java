@@ -7,6 +7,7 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.gatehouse.api.balancer.LoadBalancer;
+import io.gatehouse.api.cluster.SupervisedBackends;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -37,13 +38,17 @@ public final class SettingsMirror {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile LoadBalancer balancer;
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<SupervisedBackends> supervisors;
+
     @Activate
     public SettingsMirror(@Reference(target = "(" + ClusterNode.ROLE_PROPERTY + "=gateway)") HazelcastInstance hazelcast,
             @Reference ConfigurationAdmin configAdmin) {
         this.map = hazelcast.getMap(HazelcastConfigFactory.SETTINGS_MAP);
         MemberDirectory directory = new MemberDirectory(hazelcast);
         this.replicator = new SettingsReplicator(map, List.of(new StrategySetting(() -> balancer),
-                new DrainSetting(() -> balancer, () -> BalancerFeeder.wanted(directory.members()).keySet()),
+                new DrainSetting(() -> balancer, this::ownership, () -> BalancerFeeder.managed(directory.members(),
+                        ownership())),
                 new RateLimitZoneSetting(configAdmin)));
         this.listener = map.addEntryListener(new Trigger(), false);
         timer.scheduleWithFixedDelay(this::reconcile, 0, 1, TimeUnit.SECONDS);
@@ -54,6 +59,11 @@ public final class SettingsMirror {
         map.removeEntryListener(listener);
         timer.shutdownNow();
         timer.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private BackendOwnership ownership() {
+        LoadBalancer current = balancer;
+        return BackendOwnership.from(current == null ? List.of() : current.backends(), supervisors);
     }
 
     private void reconcile() {
