@@ -101,6 +101,26 @@ public class ClusterIT {
     }
 
     @Test
+    public void aa_membershipRunsInEveryContainerAndLeavesTheSupervisedOnesToTheSupervisor() throws Exception {
+        // installed by default: the gateway and each app container are cluster members, the apps announce themselves
+        PlatformScript.Result gatewayFeatures = platform.run(60, "exec", "feature:list -i");
+        assertTrue(gatewayFeatures.output, gatewayFeatures.output.contains("gatehouse-membership"));
+        PlatformScript.Result appFeatures = platform.run(60, "__exec", "app-1", "feature:list -i");
+        assertTrue(appFeatures.output, appFeatures.output.contains("gatehouse-membership"));
+        await("both app containers announced UP in cluster:members", 120,
+                () -> upEndpoints().containsAll(List.of(appId(1), appId(2))));
+        PlatformScript.Result members = platform.run(60, "exec", "cluster:members");
+        assertTrue(members.output, members.output.contains("| gateway |"));
+        // ... and still fed by the supervisor's configuration only: membership saw them and left them alone
+        await("membership to decline both announced endpoints", 60, () -> gatewayLog().contains(leftAlone(1))
+                && gatewayLog().contains(leftAlone(2)));
+        for (int n = 1; n <= APPS; n++) {
+            assertEquals("source of " + appId(n), "config", backendRows().get(appId(n))[9]);
+        }
+        assertMembershipNeverFedASupervisedContainer();
+    }
+
+    @Test
     public void b_killedContainerIsRestartedAndNoIdempotentRequestIsLost() throws Exception {
         load.phase();
         int restarts = Integer.parseInt(instances().get("app-1")[7]);
@@ -114,7 +134,39 @@ public class ClusterIT {
         });
         String[] row = instances().get("app-1");
         assertTrue(row[8], row[8].contains("killed by signal 9") || row[8].contains("gone"));
-        await("app-1 back in rotation", 300, () -> "UP".equals(backendStates().get(appId(1))));
+        int declinedBefore = count(gatewayLog(), leftAlone(1));
+        // while it comes back: its backend stays the supervisor's (source config), out of rotation until the
+        // supervisor re-admits it after its settle time, however early its member announces itself
+        long firstEligible = 0;
+        boolean announcedWhileHeldOut = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (true) {
+            boolean announced = upEndpoints().contains(appId(1));
+            String[] backend = backendRows().get(appId(1));
+            long now = System.currentTimeMillis();
+            assertTrue("app-1's backend left the balancer during its restart", backend != null);
+            assertEquals("source of app-1's backend during its restart", "config", backend[9]);
+            if (("UP".equals(backend[1]) || "SLOW_START".equals(backend[1])) && firstEligible == 0) {
+                firstEligible = now;
+            }
+            announcedWhileHeldOut |= announced && "DRAINING".equals(backend[1]);
+            if ("UP".equals(backend[1])) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("app-1 not back in rotation within 300 s: " + String.join(" | ", backend));
+            }
+            Thread.sleep(200);
+        }
+        java.time.Instant readmitted = logTime(gatewayLog(), "App container app-1 is healthy again after its restart");
+        assertTrue("app-1 eligible at " + java.time.Instant.ofEpochMilli(firstEligible) + ", before the supervisor "
+                + "re-admitted it at " + readmitted, !readmitted.isAfter(java.time.Instant.ofEpochMilli(firstEligible)));
+        // membership saw the restarted container announce itself and declined it
+        await("membership to decline app-1's new announcement", 60,
+                () -> count(gatewayLog(), leftAlone(1)) > declinedBefore);
+        System.out.println("kill -9 of app-1: its member announced it UP while the supervisor still held it out: "
+                + announcedWhileHeldOut + "; re-admitted by the supervisor at " + readmitted);
+        assertMembershipNeverFedASupervisedContainer();
         ContinuousLoad.Counts counts = load.phase();
         System.out.println("kill -9 of app-1 under load: " + counts);
         // every GET the gateway could still retry was retried on app-2: none answered with an error
@@ -181,6 +233,7 @@ public class ClusterIT {
         }
         ContinuousLoad.Counts counts = load.phase();
         System.out.println("cluster:reload under load: " + counts);
+        assertMembershipNeverFedASupervisedContainer();
         assertTrue(counts.toString(), counts.idempotent() > 0 && counts.other() > 0);
         assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
     }
@@ -207,6 +260,9 @@ public class ClusterIT {
         assertTrue(platform.processes().stream().noneMatch(p -> p.contains("containers/app-3 ")));
         ContinuousLoad.Counts counts = load.phase();
         System.out.println("cluster:scale 3 and 2 under load: " + counts);
+        // app-3 was fed by the supervisor alone, from its admission to its removal
+        assertFalse(gatewayLog().contains("cluster backend " + id + " joined"));
+        assertMembershipNeverFedASupervisedContainer();
         assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
     }
 
@@ -245,7 +301,124 @@ public class ClusterIT {
         assertEquals(counts.toString(), 0, counts.idempotentFailed() + counts.otherFailed());
     }
 
+    @Test
+    public void g_anAppContainerStartedElsewhereJoinsTheRotationWithNoGatewayChange() throws Exception {
+        // "another machine": a JVM that joins with the gateway's cluster address and announces its own endpoint
+        int http = GatehouseOptions.freePort();
+        String endpoint = "127.0.0.1:" + http;
+        String classpath = String.join(java.io.File.pathSeparator, location(io.gatehouse.itests.cluster.RemoteAppMember.class),
+                location(com.hazelcast.core.Hazelcast.class), location(io.gatehouse.membership.internal.MemberSettings.class),
+                location(io.gatehouse.api.cluster.ClusterMember.class), location(org.slf4j.Logger.class));
+        Path log = work.resolve("remote-app.log");
+        Process remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-cp", classpath, io.gatehouse.itests.cluster.RemoteAppMember.class.getName(),
+                platform.env.get("GATEHOUSE_CLUSTER_NAME"), "127.0.0.1:" + platform.port("GATEWAY_CLUSTER_PORT"),
+                String.valueOf(GatehouseOptions.freePort()), String.valueOf(http))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            load.phase();
+            await(endpoint + " in the balancer, fed by membership", 120, () -> {
+                String[] row = backendRows().get(endpoint);
+                return row != null && "cluster".equals(row[9]) && "UP".equals(row[1]);
+            });
+            await(endpoint + " receives requests", 60, () -> backendRequests(endpoint) > 10);
+            assertTrue(platform.run(60, "exec", "cluster:members").output.contains(endpoint));
+            // the platform's own containers are still the supervisor's
+            for (int n = 1; n <= APPS; n++) {
+                assertEquals("source of " + appId(n), "config", backendRows().get(appId(n))[9]);
+            }
+
+            remote.destroyForcibly(); // SIGKILL: gone without a goodbye
+            assertTrue(remote.waitFor(10, TimeUnit.SECONDS));
+            await(endpoint + " out of the balancer after its member was killed", 60,
+                    () -> !backendRows().containsKey(endpoint));
+            ContinuousLoad.Counts counts = load.phase();
+            System.out.println("an app member started elsewhere joined, served and was killed, under load: " + counts);
+            assertEquals(counts.toString(), 0, counts.idempotentFailed() - counts.idempotentBroken());
+            assertTrue(counts.toString(), counts.idempotentBroken() * 1000 <= counts.idempotent());
+            assertTrue(counts.toString(), counts.otherFailed() * 1000 <= counts.other());
+            assertEquals(APPS, backendRows().size());
+        } finally {
+            remote.destroyForcibly();
+            if (Files.exists(log)) {
+                Files.copy(log, Path.of("target", "cluster-it-remote-app.log").toAbsolutePath(),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
+
+    private static String location(Class<?> type) throws java.net.URISyntaxException {
+        return new java.io.File(type.getProtectionDomain().getCodeSource().getLocation().toURI()).getAbsolutePath();
+    }
+
+    /** The line the gateway's membership logs when it declines an announced endpoint its supervisor feeds. */
+    private static String leftAlone(int n) {
+        return "announced endpoint " + appId(n) + " is fed by this gateway's ";
+    }
+
+    /** Membership never added one of this platform's app containers to the balancer (it never reached its feeder). */
+    private static void assertMembershipNeverFedASupervisedContainer() {
+        String log = gatewayLog();
+        for (int n = 1; n <= APPS + 1; n++) {
+            assertFalse("membership fed app-" + n, log.contains("cluster backend " + appId(n) + " joined"));
+            assertFalse("membership removed app-" + n, log.contains("cluster backend " + appId(n) + " left"));
+        }
+    }
+
+    private static String gatewayLog() {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(platform.runtime.resolve("logs/gateway"))) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("karaf.log")).sorted().toList()) {
+                all.append(Files.readString(f, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return all.toString();
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The time of the last log line containing {@code message} (the log is JSON, one event a line). */
+    private static java.time.Instant logTime(String log, String message) {
+        String line = null;
+        for (String l : log.split("\n")) {
+            if (l.contains(message)) {
+                line = l;
+            }
+        }
+        assertTrue("no log line with '" + message + "'", line != null);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"time\":\"([^\"]+)\"").matcher(line);
+        assertTrue(line, m.find());
+        return java.time.Instant.parse(m.group(1));
+    }
+
+    /** The endpoints cluster:members lists as app members that are UP. */
+    private static List<String> upEndpoints() {
+        PlatformScript.Result r = platform.run(60, "exec", "cluster:members");
+        List<String> up = new java.util.ArrayList<>();
+        for (String line : r.output.split("\n")) {
+            String[] cells = line.split("\\|");
+            if (cells.length >= 5 && "app".equals(cells[2].trim()) && "UP".equals(cells[4].trim())) {
+                up.add(cells[3].trim());
+            }
+        }
+        return up;
+    }
+
+    /** balancer:backends rows by id: id, state, active, requests, failures, EWMA, weight, max conns, backup, source. */
+    private static Map<String, String[]> backendRows() {
+        PlatformScript.Result r = platform.run(60, "exec", "balancer:backends");
+        return r.exitCode == 0 ? table(r.output, "127.0.0.1:") : Map.of();
+    }
 
     /** Every app container serves that version of the hello bundle. */
     private static void assertHelloEverywhere(String expected) throws Exception {

@@ -15,6 +15,7 @@ import io.gatehouse.api.balancer.BackendState;
 import io.gatehouse.api.balancer.LoadBalancer;
 import io.gatehouse.api.cluster.ClusterMember;
 import io.gatehouse.api.cluster.ClusterMembership;
+import io.gatehouse.api.cluster.SupervisedBackends;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.itests.cluster.FixedExchange;
 import io.gatehouse.itests.cluster.RemoteAppMember;
@@ -56,6 +57,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 
@@ -110,6 +112,10 @@ public class MembershipIT {
                 GatehouseOptions.port("app1.http", GatehouseOptions.freePort()),
                 GatehouseOptions.port("app2.cluster", app2),
                 GatehouseOptions.port("app2.http", GatehouseOptions.freePort()),
+                GatehouseOptions.port("app3.cluster", GatehouseOptions.freePort()),
+                GatehouseOptions.port("app3.http", GatehouseOptions.freePort()),
+                GatehouseOptions.port("app4.cluster", GatehouseOptions.freePort()),
+                GatehouseOptions.port("app4.http", GatehouseOptions.freePort()),
                 GatehouseOptions.port("gateway2.cluster", GatehouseOptions.freePort()),
                 GatehouseOptions.port("gateway2.http", GatehouseOptions.freePort()),
                 systemProperty("gatehouse.itest.cluster.name").value("itest-" + gateway),
@@ -158,6 +164,57 @@ public class MembershipIT {
                     () -> "backends: " + backendIds(balancer.get()));
             assertTrue(backendIds(balancer.get()).contains(endpoint2));
         }
+    }
+
+    /**
+     * The local supervisor's containers are fed by the supervisor only: an app member announcing an address the
+     * supervisor claims ({@link SupervisedBackends}) is not added, not re-admitted while the supervisor keeps it
+     * drained, not removed; another member's endpoint is fed meanwhile (it proves a round ran after each step).
+     */
+    @Test
+    public void endpointsOwnedByTheLocalSupervisorAreLeftToIt() throws Exception {
+        Optional<LoadBalancer> found = balancer();
+        if (found.isEmpty()) {
+            return;
+        }
+        LoadBalancer balancer = found.get();
+        String owned = "127.0.0.1:" + GatehouseOptions.port("app3.http");
+        String other = "127.0.0.1:" + GatehouseOptions.port("app4.http");
+        // as the supervisor does while the container restarts: claimed, declared by it, drained
+        ServiceRegistration<SupervisedBackends> claim = context.registerService(SupervisedBackends.class,
+                () -> Set.of(owned), null);
+        try {
+            balancer.addBackend(io.gatehouse.api.balancer.BackendSpec.of("127.0.0.1", GatehouseOptions.port("app3.http")),
+                    "supervisor");
+            assertTrue(balancer.drain(owned));
+            startAppMember("app3");
+            await(() -> upEndpoints().contains(owned), "the supervised container's member to announce itself up",
+                    () -> "members: " + membership.members());
+            Process app4 = startAppMember("app4");
+            await(() -> backendIds(balancer).contains(other), "the other member's endpoint fed",
+                    () -> "backends: " + backendIds(balancer));
+            Backend kept = backend(balancer, owned).orElseThrow();
+            assertEquals("membership re-admitted a drained supervised container", BackendState.DRAINING, kept.state());
+            assertEquals("supervisor", kept.source());
+            assertEquals("cluster", backend(balancer, other).orElseThrow().source());
+
+            // removed by the supervisor (scale-down) while its member still announces it: not added back
+            assertTrue(balancer.removeBackend(owned));
+            app4.destroyForcibly();
+            await(() -> !backendIds(balancer).contains(other), "the killed member's endpoint to leave",
+                    () -> "backends: " + backendIds(balancer));
+            assertTrue(upEndpoints().contains(owned));
+            assertFalse("membership added a supervised container", backendIds(balancer).contains(owned));
+        } finally {
+            claim.unregister();
+        }
+        // no longer claimed: an announced endpoint like any other, fed by membership
+        await(() -> backend(balancer, owned).map(b -> "cluster".equals(b.source())).orElse(false),
+                "the unclaimed endpoint fed by membership", () -> "backends: " + backendIds(balancer));
+    }
+
+    private static Optional<Backend> backend(LoadBalancer balancer, String id) {
+        return balancer.backends().stream().filter(b -> b.id().equals(id)).findFirst();
     }
 
     /** A drain here is published; an enable from another gateway is applied here. */

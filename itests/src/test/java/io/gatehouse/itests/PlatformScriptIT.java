@@ -96,6 +96,12 @@ public class PlatformScriptIT {
             for (String app : List.of("app-1", "app-2")) {
                 assertTrue(instances.output, Pattern.compile("(?m)^" + app + " +\\| running ").matcher(instances.output).find());
             }
+            // cluster membership is on by default: in the gateway and in every app container, which announce themselves
+            assertTrue(features.output, features.output.contains("gatehouse-membership"));
+            PlatformScript.Result appFeatures = platform.run(60, "__exec", "app-1", "feature:list -i");
+            assertTrue(appFeatures.output, appFeatures.output.contains("gatehouse-membership"));
+            awaitAppMembers(platform, "the app containers announced in cluster:members");
+
             PlatformScript.Result unknown = platform.run(60, "exec", "nosuch:command");
             assertNotEquals(unknown.toString(), 0, unknown.exitCode);
             assertTrue(unknown.output, unknown.output.contains("Command not found"));
@@ -160,6 +166,14 @@ public class PlatformScriptIT {
                 }
             }
             assertEquals("relaunched gateway does not serve /metrics", 200, code);
+            // the relaunched gateway is a member again and sees the app containers, still fed by its configuration
+            awaitAppMembers(platform, "the relaunched gateway to see the app containers in cluster:members");
+            PlatformScript.Result backends = platform.run(60, "exec", "balancer:backends");
+            for (int i = 0; i < APPS; i++) {
+                String id = "127.0.0.1:" + (platform.port("APP_HTTP_PORT_BASE") + i);
+                assertTrue(backends.output, Pattern.compile("(?m)^" + Pattern.quote(id) + " .*\\| config\\s*$")
+                        .matcher(backends.output).find());
+            }
 
             PlatformScript.Result again = platform.run(60, "start");
             assertEquals(again.toString(), 0, again.exitCode);
@@ -190,6 +204,20 @@ public class PlatformScriptIT {
         assertEquals(instances.toString(), 1, instances.exitCode);
         assertTrue(instances.output, instances.output.contains("APP_INSTANCES must be a positive number or \"max\", was \"-1\""));
 
+        PlatformScript.Result member = platform.run(Map.of("GATEHOUSE_CLUSTER_MEMBERS", "127.0.0.1:5701, no-such-host.invalid:5701"),
+                30, "start");
+        assertEquals(member.toString(), 1, member.exitCode);
+        assertTrue(member.output, member.output.contains(
+                "CLUSTER_MEMBERS entry \"no-such-host.invalid:5701\" does not resolve: unknown host \"no-such-host.invalid\""));
+        PlatformScript.Result membership = platform.run(Map.of("GATEHOUSE_MEMBERSHIP", "yes"), 30, "start");
+        assertEquals(membership.toString(), 1, membership.exitCode);
+        assertTrue(membership.output, membership.output.contains("MEMBERSHIP must be \"on\" or \"off\", was \"yes\""));
+        PlatformScript.Result clusterPort = platform.run(Map.of("GATEHOUSE_GATEWAY_CLUSTER_PORT",
+                String.valueOf(platform.port("GATEWAY_HTTP_PORT"))), 30, "start");
+        assertEquals(clusterPort.toString(), 1, clusterPort.exitCode);
+        assertTrue(clusterPort.output, clusterPort.output.contains("port " + platform.port("GATEWAY_HTTP_PORT")
+                + " is configured twice"));
+
         Path config = work.resolve("broken.conf");
         Files.writeString(config, "# broken\nAPP_INSTANCES=2\nGATEWAY_HTTP_PORT 8181\n");
         PlatformScript.Result broken = platform.run(Map.of("GATEHOUSE_CONFIG", config.toString()), 30, "start");
@@ -218,6 +246,25 @@ public class PlatformScriptIT {
         }
         assertEquals("bad input started processes", List.of(), platform.processes());
         assertFalse("bad input generated state", Files.exists(platform.runtime.resolve("admin-password")));
+    }
+
+    /** Waits (bounded) until the gateway's cluster:members lists every app container's endpoint as UP. */
+    private static void awaitAppMembers(PlatformScript platform, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        String listing = "";
+        while (System.nanoTime() < deadline) {
+            listing = platform.run(60, "exec", "cluster:members").output;
+            boolean all = listing.contains("| gateway |");
+            for (int i = 0; i < APPS; i++) {
+                all &= Pattern.compile("\\| app +\\| 127\\.0\\.0\\.1:" + (platform.port("APP_HTTP_PORT_BASE") + i)
+                        + " +\\| UP ").matcher(listing).find();
+            }
+            if (all) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": not within 120 s:\n" + listing);
     }
 
     private static Set<PosixFilePermission> executable() {
