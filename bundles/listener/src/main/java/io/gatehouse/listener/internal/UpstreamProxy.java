@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proxies an exchange to the backend the {@link LoadBalancer} picks, over Jetty's HttpClient (keep-alive pool per
- * backend), streaming both bodies (a small response of known length is held whole first, see {@link Attempt}). A
+ * backend), streaming both bodies (a small response is held whole first, see {@link Attempt}). A
  * failure is retried on another backend (bounded) when that is safe: nothing was sent yet, or the request is
  * idempotent and has no body, and nothing of the failed response reached the client. Every outcome is reported to
  * the lease.
@@ -40,6 +40,7 @@ final class UpstreamProxy {
     private final long totalTimeoutMs;
     private final int maxTries;
     private final int bufferBytes;
+    static final String ACCEL_BUFFERING = "X-Accel-Buffering";
 
     UpstreamProxy(HttpClient client, Supplier<LoadBalancer> balancer, GatewayMetrics metrics, ListenerConfig config) {
         this.client = client;
@@ -159,10 +160,11 @@ final class UpstreamProxy {
     /**
      * One try against one backend: its response listener and its outcome. Nothing of the backend's response reaches
      * the client's response before the first byte is written to it, so until then a failed try can still be retried
-     * elsewhere (when {@link #canRetry} allows). A response of known length up to {@code upstream.buffer.bytes} is
-     * held whole and written with its headers in one go: a backend that dies half-way through it costs the client
-     * nothing but a retry (NGINX's {@code proxy_next_upstream} gives up once a byte has arrived), and the client's
-     * connection gets one write instead of two. Anything longer, or of unknown length (chunked, event streams), is
+     * elsewhere (when {@link #canRetry} allows). A response up to {@code upstream.buffer.bytes} is held whole and
+     * written with its headers in one go: a backend that dies half-way through it costs the client nothing but a
+     * retry (NGINX's {@code proxy_next_upstream} gives up once a byte has arrived), and the client's connection gets
+     * one write instead of two. A chunked response is held while it fits, then streamed; a longer one, an event
+     * stream ({@code text/event-stream}) or one marked {@code X-Accel-Buffering: no} (NGINX's header for it) is
      * streamed as it arrives, with the backend read only as fast as the client takes it.
      */
     private final class Attempt implements org.eclipse.jetty.client.Response.Listener {
@@ -179,8 +181,10 @@ final class UpstreamProxy {
         volatile boolean committed;
         /** The backend's status and headers have been copied onto the client's response: no retry from here on. */
         private volatile boolean relayed;
-        /** The length of a response body to hold whole (known, within the buffer limit), else 0. */
-        private int holdLength;
+        /** The response body is being held (see the class comment) rather than streamed. */
+        private boolean holding;
+        /** Its length when the backend announced it, else -1 (chunked: held while it fits the buffer limit). */
+        private long holdLength;
         /** The held body so far, allocated at its first bytes. */
         private java.nio.ByteBuffer held;
 
@@ -203,10 +207,17 @@ final class UpstreamProxy {
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response upstream) {
-            long length = upstream.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
-            if (length > 0 && length <= bufferBytes) {
-                holdLength = (int) length;
-            }
+            HttpFields headers = upstream.getHeaders();
+            long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+            holdLength = length;
+            holding = length < 0 ? bufferBytes > 0 && !streamed(headers) : length > 0 && length <= bufferBytes;
+        }
+
+        /** A response the backend means to be read as it comes: an event stream, or NGINX's X-Accel-Buffering: no. */
+        private static boolean streamed(HttpFields headers) {
+            String type = headers.get(HttpHeader.CONTENT_TYPE);
+            return (type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17))
+                    || "no".equalsIgnoreCase(headers.get(ACCEL_BUFFERING));
         }
 
         /** Copies the backend's status and end-to-end headers, then the exchange's own, onto the client's response. */
@@ -224,6 +235,9 @@ final class UpstreamProxy {
                 if (connection != null && HopByHop.listedIn(connection, field.getName())) {
                     continue;
                 }
+                if (ACCEL_BUFFERING.equalsIgnoreCase(field.getName())) {
+                    continue; // an instruction to the gateway, as NGINX treats it
+                }
                 out.add(field);
             }
             exchange.applyResponseHeaders(out);
@@ -236,18 +250,56 @@ final class UpstreamProxy {
                 demander.run();
                 return;
             }
-            if (holdLength > 0) {
-                if (held == null) {
-                    held = java.nio.ByteBuffer.allocate(holdLength);
+            if (holding) {
+                java.nio.ByteBuffer bytes = chunk.getByteBuffer();
+                if (holdLength >= 0) {
+                    if (held == null) {
+                        held = java.nio.ByteBuffer.allocate((int) holdLength);
+                    }
+                    held.put(bytes); // the parser enforces Content-Length: the body fits what was allocated for it
+                    demander.run();
+                    return;
                 }
-                // the parser enforces Content-Length, so the body fits what was allocated for it
-                held.put(chunk.getByteBuffer());
-                demander.run();
-                return;
+                int size = (held == null ? 0 : held.position()) + bytes.remaining();
+                if (size <= bufferBytes) {
+                    if (held == null || held.remaining() < bytes.remaining()) {
+                        int capacity = Math.min(bufferBytes, Math.max(size, held == null ? 4096 : 2 * held.capacity()));
+                        java.nio.ByteBuffer larger = java.nio.ByteBuffer.allocate(capacity);
+                        if (held != null) {
+                            larger.put(held.flip());
+                        }
+                        held = larger;
+                    }
+                    held.put(bytes);
+                    demander.run();
+                    return;
+                }
+                // longer than the buffer: what was held goes out first, then the response is streamed
+                holding = false;
+                relayHeaders(upstream);
+                java.nio.ByteBuffer first = held == null ? null : held.flip();
+                held = null;
+                if (first != null) {
+                    chunk.retain();
+                    response.write(false, first, Callback.from(Callback.InvocationType.NON_BLOCKING, () -> {
+                        chunk.release();
+                        stream(upstream, chunk, demander);
+                    }, x -> {
+                        chunk.release();
+                        upstream.abort(x);
+                    }));
+                    return;
+                }
             }
             if (!relayed) {
                 relayHeaders(upstream);
             }
+            stream(upstream, chunk, demander);
+        }
+
+        /** Writes one chunk to the client; the backend is read on once the client took it. */
+        private void stream(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
+                Runnable demander) {
             chunk.retain();
             response.write(false, chunk.getByteBuffer(), new Callback() {
                 @Override

@@ -13,21 +13,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A backend that dies in the middle of every response: it reads a request's head, sends the status line, the headers
- * and the first part of the body, then closes the connection, the way a backend killed mid-response does. With
- * {@code chunked}, the body is announced as chunked and the first chunk is sent before it dies, once {@link #release}
- * is called (so a test can see the chunk reach the client before the backend dies).
+ * and the first part of the body, then closes the connection, the way a backend killed mid-response does. The body
+ * is announced with a Content-Length ({@link Body#LENGTH}), as chunked JSON ({@link Body#CHUNKED}), or as a chunked
+ * stream ({@link Body#EVENTS}: an event stream; {@link Body#UNBUFFERED}: marked {@code X-Accel-Buffering: no}) that
+ * dies only once {@link #release} is called (so a test can see its first bytes reach the client while the backend
+ * still holds the stream open).
  */
 final class DyingBackend implements AutoCloseable {
 
     private final ServerSocket socket;
-    private final boolean chunked;
+    enum Body { LENGTH, CHUNKED, EVENTS, UNBUFFERED }
+
+    private final Body body;
     private final Thread thread;
     private final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger requests = new AtomicInteger();
 
-    DyingBackend(boolean chunked) throws IOException {
+    DyingBackend(Body body) throws IOException {
         this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        this.chunked = chunked;
+        this.body = body;
         this.thread = new Thread(this::serve, "dying-backend");
         thread.setDaemon(true);
         thread.start();
@@ -47,15 +51,18 @@ final class DyingBackend implements AutoCloseable {
                 readHead(connection.getInputStream());
                 requests.incrementAndGet();
                 OutputStream out = connection.getOutputStream();
-                if (chunked) {
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
-                            + "6\r\nfirst\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+                String head = switch (body) {
+                    case LENGTH -> "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"partial\":";
+                    case CHUNKED -> "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                            + "b\r\n{\"partial\":\r\n";
+                    case EVENTS -> "Content-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nfirst\n\r\n";
+                    case UNBUFFERED -> "Content-Type: application/x-ndjson\r\nX-Accel-Buffering: no\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n6\r\nfirst\n\r\n";
+                };
+                out.write(("HTTP/1.1 200 OK\r\n" + head).getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                if (body == Body.EVENTS || body == Body.UNBUFFERED) {
                     release.await(10, TimeUnit.SECONDS);
-                } else {
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-                            + "{\"partial\":").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
                 }
             } catch (IOException | InterruptedException e) {
                 // closed by close(), or the gateway went away first

@@ -402,12 +402,14 @@ class GatewayServerTest {
         FakeBalancer pair = new FakeBalancer();
         FakeBalancer saved = balancer;
         int completed = completions.get();
-        try (DyingBackend dying = new DyingBackend(false)) {
+        try (DyingBackend dying = new DyingBackend(DyingBackend.Body.LENGTH);
+                DyingBackend dyingChunked = new DyingBackend(DyingBackend.Body.CHUNKED)) {
             pair.add(dying.port());
             pair.add(one.port());
+            pair.add(dyingChunked.port());
             balancer = pair;
-            // the dying backend answers first every other request: its half response never reaches the client,
-            // which gets the whole answer of the other backend
+            // the dying backends answer first two requests out of three: their half responses (of known length, or
+            // chunked) never reach the client, which gets the whole answer of the other backend
             for (int i = 0; i < 4; i++) {
                 for (HttpClient client : new HttpClient[] {h1, h2}) {
                     HttpResponse<String> response = get(client, "/api/items?page=" + i);
@@ -418,9 +420,10 @@ class GatewayServerTest {
                     assertEquals(1, response.headers().allValues("X-Frame-Options").size(), response.headers().toString());
                 }
             }
-            assertTrue(dying.requests.get() >= 4, "the dying backend was tried: " + dying.requests);
-            String dyingId = "127.0.0.1:" + dying.port();
-            assertTrue(pair.outcomes.contains(dyingId + " failed"), pair.outcomes.toString());
+            assertTrue(dying.requests.get() >= 2, "the dying backend was tried: " + dying.requests);
+            assertTrue(dyingChunked.requests.get() >= 2, "the chunked dying backend was tried: " + dyingChunked.requests);
+            assertTrue(pair.outcomes.contains("127.0.0.1:" + dying.port() + " failed"), pair.outcomes.toString());
+            assertTrue(pair.outcomes.contains("127.0.0.1:" + dyingChunked.port() + " failed"), pair.outcomes.toString());
             assertTrue(pair.outcomes.stream().noneMatch(o -> o.contains("TWICE")), pair.outcomes.toString());
 
             // a POST that reached the dying backend is never sent twice: its client gets a 502
@@ -443,25 +446,54 @@ class GatewayServerTest {
     }
 
     @Test
-    void chunkedResponseIsStreamedNotHeld() throws Exception {
-        FakeBalancer only = new FakeBalancer();
+    void chunkedResponsesArriveWholeHeldWhenSmallStreamedWhenLarge() throws Exception {
+        // 5,000 bytes fit upstream.buffer.bytes (held, sent with a Content-Length); 300,000 do not (streamed)
+        for (int size : new int[] {5_000, 300_000}) {
+            for (HttpClient client : new HttpClient[] {h1, h2}) {
+                HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(https("/big/" + size))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, response.statusCode());
+                byte[] body = response.body();
+                assertEquals(size, body.length, size + " over " + client.version());
+                for (int i = 0; i < body.length; i++) {
+                    if (body[i] != TestBackend.pattern(i)) {
+                        throw new AssertionError("byte " + i + " of " + size + " over " + client.version());
+                    }
+                }
+                if (size == 5_000) {
+                    assertEquals("5000", response.headers().firstValue("Content-Length").orElse(""), client.version()
+                            + " " + response.headers());
+                }
+                assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""));
+            }
+        }
+    }
+
+    @Test
+    void eventStreamsAndUnbufferedResponsesAreStreamedNotHeld() throws Exception {
         FakeBalancer saved = balancer;
         int completed = completions.get();
-        try (DyingBackend stream = new DyingBackend(true)) {
-            only.add(stream.port());
-            balancer = only;
-            // the first chunk reaches the client while the backend still holds the response open
-            HttpResponse<InputStream> response = h1.send(HttpRequest.newBuilder(https("/events"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
-            assertEquals(200, response.statusCode());
-            try (InputStream body = response.body()) {
-                byte[] first = body.readNBytes(6);
-                assertEquals("first\n", new String(first, StandardCharsets.US_ASCII));
-                stream.release();
-                assertThrows(IOException.class, () -> body.readAllBytes(), "the cut stream is not completed");
+        try {
+            for (DyingBackend.Body kind : new DyingBackend.Body[] {DyingBackend.Body.EVENTS, DyingBackend.Body.UNBUFFERED}) {
+                try (DyingBackend stream = new DyingBackend(kind)) {
+                    FakeBalancer only = new FakeBalancer();
+                    only.add(stream.port());
+                    balancer = only;
+                    // the first bytes reach the client while the backend still holds the response open
+                    HttpResponse<InputStream> response = h1.send(HttpRequest.newBuilder(https("/events"))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    assertEquals(200, response.statusCode());
+                    assertTrue(response.headers().firstValue("X-Accel-Buffering").isEmpty(), kind + ": the gateway's "
+                            + "instruction is not relayed: " + response.headers());
+                    try (InputStream body = response.body()) {
+                        assertEquals("first\n", new String(body.readNBytes(6), StandardCharsets.US_ASCII), kind.name());
+                        stream.release();
+                        assertThrows(IOException.class, () -> body.readAllBytes(), kind + ": the cut stream is not completed");
+                    }
+                }
             }
         } finally {
-            awaitCompletions(completed + 1);
+            awaitCompletions(completed + 2);
             balancer = saved;
         }
     }

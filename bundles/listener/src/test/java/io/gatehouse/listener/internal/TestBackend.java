@@ -25,6 +25,10 @@ final class TestBackend implements AutoCloseable {
         server.createContext("/", exchange -> {
             hits.incrementAndGet();
             requestHeaders.add(exchange.getRequestHeaders());
+            if (exchange.getRequestURI().getPath().matches("/big/[0-9]+")) {
+                bigChunked(exchange, Integer.parseInt(exchange.getRequestURI().getPath().substring(5)));
+                return;
+            }
             byte[] in = exchange.getRequestBody().readAllBytes();
             lastBody.put("body", new String(in, StandardCharsets.UTF_8));
             byte[] out = ("{\"backend\":\"" + name + "\",\"path\":\"" + exchange.getRequestURI() + "\",\"method\":\""
@@ -46,6 +50,28 @@ final class TestBackend implements AutoCloseable {
             exchange.close();
         });
         server.start();
+    }
+
+    /** /big/N: N bytes of a repeating pattern, chunked (no Content-Length), written 8 KiB at a time. */
+    private static void bigChunked(com.sun.net.httpserver.HttpExchange exchange, int size) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (java.io.OutputStream out = exchange.getResponseBody()) {
+            byte[] piece = new byte[8192];
+            for (int sent = 0; sent < size; sent += piece.length) {
+                int n = Math.min(piece.length, size - sent);
+                for (int i = 0; i < n; i++) {
+                    piece[i] = pattern(sent + i);
+                }
+                out.write(piece, 0, n);
+                out.flush();
+            }
+        }
+    }
+
+    static byte pattern(int index) {
+        return (byte) ('a' + index % 23);
     }
 
     int port() {
