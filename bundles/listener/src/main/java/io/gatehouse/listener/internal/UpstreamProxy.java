@@ -41,6 +41,8 @@ final class UpstreamProxy {
     private final int maxTries;
     private final int bufferBytes;
     static final String ACCEL_BUFFERING = "X-Accel-Buffering";
+    /** The status a lease is released with when the client, not the backend, ended the exchange early. */
+    static final int CLIENT_CLOSED = 499;
 
     UpstreamProxy(HttpClient client, Supplier<LoadBalancer> balancer, GatewayMetrics metrics, ListenerConfig config) {
         this.client = client;
@@ -97,10 +99,11 @@ final class UpstreamProxy {
         if (totalTimeoutMs > 0) {
             upstream.timeout(totalTimeoutMs, TimeUnit.MILLISECONDS);
         }
-        if (hasBody) {
-            upstream.body(new ContentSourceRequestContent(request, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        ClientBody body = hasBody ? new ClientBody(request) : null;
+        if (body != null) {
+            upstream.body(new ContentSourceRequestContent(body, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
         }
-        Attempt attempt = new Attempt(exchange, request, response, callback, lease, excluded, tryNumber, hasBody);
+        Attempt attempt = new Attempt(exchange, request, response, callback, lease, excluded, tryNumber, body);
         upstream.onRequestCommit(r -> attempt.committed = true);
         upstream.send(attempt);
     }
@@ -176,7 +179,7 @@ final class UpstreamProxy {
         private final Lease lease;
         private final Set<String> excluded;
         private final int tryNumber;
-        private final boolean hasBody;
+        private final ClientBody body;
         private final long startNanos = System.nanoTime();
         volatile boolean committed;
         /** The backend's status and headers have been copied onto the client's response: no retry from here on. */
@@ -189,7 +192,7 @@ final class UpstreamProxy {
         private java.nio.ByteBuffer held;
 
         Attempt(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
-                Set<String> excluded, int tryNumber, boolean hasBody) {
+                Set<String> excluded, int tryNumber, ClientBody body) {
             this.exchange = exchange;
             this.request = request;
             this.response = response;
@@ -197,7 +200,7 @@ final class UpstreamProxy {
             this.lease = lease;
             this.excluded = excluded;
             this.tryNumber = tryNumber;
-            this.hasBody = hasBody;
+            this.body = body;
         }
 
         @Override
@@ -341,6 +344,14 @@ final class UpstreamProxy {
                 return;
             }
             held = null;
+            Throwable clientFailure = body == null ? null : body.clientFailure;
+            if (clientFailure != null) {
+                // the client went away or cut its body short: not the backend's failure (NGINX logs it as 499)
+                lease.succeeded(CLIENT_CLOSED, latency);
+                metrics.error();
+                callback.failed(clientFailure);
+                return;
+            }
             Throwable failure = result.getFailure();
             lease.failed(failure);
             metrics.upstreamError();
@@ -377,7 +388,7 @@ final class UpstreamProxy {
             if (!committed) {
                 return true; // not a byte of the request went out, so its body was not read either
             }
-            return !hasBody && idempotent(request.getMethod());
+            return body == null && idempotent(request.getMethod());
         }
     }
 }

@@ -499,6 +499,69 @@ class GatewayServerTest {
     }
 
     @Test
+    void postRefusedByADeadBackendIsRetriedWithItsWholeBodyAndFailsNoOtherBackend() throws Exception {
+        FakeBalancer pair = new FakeBalancer();
+        int deadPort = TestPorts.unused();
+        pair.add(deadPort);
+        pair.add(one.port());
+        FakeBalancer saved = balancer;
+        balancer = pair;
+        int completed = completions.get();
+        try {
+            String body = "{\"order\":\"" + "z".repeat(20_000) + "\"}";
+            for (HttpClient client : new HttpClient[] {h1, h2}) {
+                pair.outcomes.clear();
+                // the dead backend is tried first: the connection is refused, so not a byte of the request went out
+                // and it goes to the live backend, body and all
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/orders"))
+                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), client.version() + " " + response.body());
+                assertTrue(response.body().contains("\"bytes\":" + body.length()), response.body());
+                assertEquals(body, one.lastBody.get("body"));
+                assertEquals(List.of("127.0.0.1:" + deadPort + " failed", "127.0.0.1:" + one.port() + " ok 200"),
+                        pair.outcomes, client.version() + ": the live backend must not be blamed for the dead one");
+            }
+        } finally {
+            awaitCompletions(completed + 2);
+            balancer = saved;
+        }
+    }
+
+    @Test
+    void clientHangingUpMidUploadDoesNotCountAgainstTheBackend() throws Exception {
+        FakeBalancer only = new FakeBalancer();
+        only.add(one.port());
+        FakeBalancer saved = balancer;
+        balancer = only;
+        int completed = completions.get();
+        int hits = one.hits.get();
+        try {
+            try (SSLSocket socket = http11Socket()) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST /api/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100000\r\n\r\n" + "x".repeat(20_000)).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (one.hits.get() == hits && System.nanoTime() < deadline) {
+                    Thread.sleep(10); // until the upload is under way to the backend
+                }
+            } // hangs up with 80,000 bytes of the body never sent
+            awaitCompletions(completed + 1);
+            assertEquals(completed + 1, completions.get(), "the exchange ended");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (only.outcomes.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), "the backend is not blamed for "
+                    + "the client's hang-up: " + only.outcomes);
+            assertEquals(List.of("127.0.0.1:" + one.port() + " ok 499"), only.outcomes);
+        } finally {
+            balancer = saved;
+        }
+    }
+
+    @Test
     void backendAnswersPassThroughAsTheyAreWithoutFailingTheBackend() throws Exception {
         FakeBalancer only = new FakeBalancer();
         only.add(one.port());
@@ -565,12 +628,18 @@ class GatewayServerTest {
         }
     }
 
-    static Upgraded upgrade(String path) throws Exception {
+    /** A TLS socket to the listener that offers only http/1.1 (ALPN), with a 10 s read timeout. */
+    static SSLSocket http11Socket() throws IOException {
         SSLSocket socket = (SSLSocket) trust.getSocketFactory().createSocket("127.0.0.1", server.httpsPort());
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setApplicationProtocols(new String[] {"http/1.1"});
         socket.setSSLParameters(parameters);
         socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    static Upgraded upgrade(String path) throws Exception {
+        SSLSocket socket = http11Socket();
         socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                 + "Connection: keep-alive, Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 + "Sec-WebSocket-Version: 13\r\nX-Request-Id: ws-test-1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

@@ -1,0 +1,51 @@
+package io.gatehouse.listener.internal;
+
+import org.eclipse.jetty.io.Content;
+
+/**
+ * The client's request body as the upstream request reads it. An upstream failure (a backend that refused the
+ * connection, or died) makes Jetty's client fail the content source it was sending; passed on, that would fail the
+ * client's request itself, so a retry on another backend would read the first backend's failure instead of the body,
+ * and blame that backend for it. Failures from the upstream side stay here: the client's request stays readable for
+ * the next try, and is failed, if it has to be, by the listener's own answer. A failure of the client's own body is
+ * remembered, so the backend is not blamed for it.
+ */
+final class ClientBody implements Content.Source {
+
+    private final Content.Source request;
+    /** Why reading the client's body failed (the client went away, or sent less than it announced), else null. */
+    volatile Throwable clientFailure;
+
+    ClientBody(Content.Source request) {
+        this.request = request;
+    }
+
+    @Override
+    public long getLength() {
+        return request.getLength();
+    }
+
+    @Override
+    public Content.Chunk read() {
+        Content.Chunk chunk = request.read();
+        if (Content.Chunk.isFailure(chunk)) {
+            clientFailure = chunk.getFailure();
+        }
+        return chunk;
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        request.demand(demandCallback);
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        // an upstream failure: the client's request is not failed with it (see the class comment)
+    }
+
+    @Override
+    public void fail(Throwable failure, boolean last) {
+        // as above
+    }
+}
