@@ -187,6 +187,9 @@ final class InstancesSection {
                     ended = running.end(Operation.DONE, shell.run(command).trim());
                 } catch (RuntimeException e) {
                     ended = running.end(Operation.FAILED, String.valueOf(e.getMessage()));
+                } catch (LinkageError e) {
+                    // a shell bundle refreshed under the command: the operation ends (failed), the next one may start
+                    ended = running.end(Operation.FAILED, e.toString());
                 }
                 last.set(ended);
                 audit.recordOutcome(requester.user(), action, target, !ended.failed(), ended.outcome(),

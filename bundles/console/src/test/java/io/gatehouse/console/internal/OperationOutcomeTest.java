@@ -114,6 +114,19 @@ class OperationOutcomeTest {
     }
 
     @Test
+    void aCommandWhoseClassesWentAwayEndsAsAFailureAndFreesTheSupervisor() throws Exception {
+        InstancesSection s = section(Map.of("cluster:instances", c -> INSTANCES, "cluster:restart", c -> {
+            throw new NoClassDefFoundError("io/gatehouse/cluster/command/RestartCommand");
+        }, "cluster:scale", c -> "scaled"));
+        s.restart("app-1", ALICE);
+        AuditEvent outcome = awaitOutcome("console.restart.result");
+        assertEquals("failure", outcome.outcome());
+        assertTrue(outcome.target().contains("NoClassDefFoundError"), outcome.target());
+        assertEquals(200, s.scale("2", ALICE).status());
+        assertEquals("success", awaitOutcome("console.scale.result").outcome());
+    }
+
+    @Test
     void refusedInputAndABusySupervisorStartNothingAndAuditNoOutcome() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         InstancesSection s = section(Map.of("cluster:instances", c -> INSTANCES, "cluster:restart", c -> {
