@@ -34,10 +34,16 @@ final class ConfigLists {
     }
 
     /** @throws IllegalArgumentException naming a numeric setting that cannot work */
+    static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;
+
     static void checkNumbers(ListenerConfig config) {
         if (config.websocket_idle_timeout_ms() <= 0) {
             throw new IllegalArgumentException("websocket.idle.timeout.ms must be positive, was "
                     + config.websocket_idle_timeout_ms());
+        }
+        if (config.upstream_buffer_bytes() < 0 || config.upstream_buffer_bytes() > MAX_BUFFER_BYTES) {
+            throw new IllegalArgumentException("upstream.buffer.bytes must be from 0 to " + MAX_BUFFER_BYTES + ", was "
+                    + config.upstream_buffer_bytes());
         }
     }
 

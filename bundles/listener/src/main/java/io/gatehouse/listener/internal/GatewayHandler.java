@@ -89,7 +89,15 @@ final class GatewayHandler extends Handler.Wrapper {
         if (request.getHeaders().contains(HttpHeader.UPGRADE)) {
             if (!WebSocketTunnel.isWebSocketUpgrade(request)) {
                 GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
-                ErrorResponses.send(request, response, done, 501, "only WebSocket upgrades over HTTP/1.1 are proxied");
+                ErrorResponses.send(request, response, done, 501, "only WebSocket upgrades are proxied");
+                return true;
+            }
+            exchange.webSocket = done;
+        } else if (WebSocketTunnel.isExtendedConnect(request)) {
+            if (!WebSocketTunnel.isWebSocketConnect(request)) {
+                GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
+                ErrorResponses.send(request, response, done, 501, "only the websocket protocol is tunnelled, not '"
+                        + request.getTunnelSupport().getProtocol() + "'");
                 return true;
             }
             exchange.webSocket = done;

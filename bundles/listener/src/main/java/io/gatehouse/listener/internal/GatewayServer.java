@@ -95,8 +95,8 @@ final class GatewayServer {
         HttpConnectionFactory h1 = new HttpConnectionFactory(httpsConfig);
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(httpsConfig);
         h2.setMaxConcurrentStreams(config.h2_max_concurrent_streams());
-        // no WebSocket over HTTP/2 (RFC 8441): clients then open WebSockets over HTTP/1.1, which the tunnel passes on
-        h2.setConnectProtocolEnabled(false);
+        // WebSocket over HTTP/2 (RFC 8441): the extended CONNECT is tunnelled to the backend as an HTTP/1.1 upgrade
+        h2.setConnectProtocolEnabled(true);
         ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
         alpn.setDefaultProtocol(h1.getProtocol());
         SslConnectionFactory tlsFactory = new SslConnectionFactory(ssl, alpn.getProtocol());

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proxies an exchange to the backend the {@link LoadBalancer} picks, over Jetty's HttpClient (keep-alive pool per
- * backend), streaming both bodies. A connection failure is retried on another backend (bounded) when that is safe:
- * nothing was sent yet, or the request is idempotent and has no body. Every outcome is reported to the lease.
+ * backend), streaming both bodies (a small response of known length is held whole first, see {@link Attempt}). A
+ * failure is retried on another backend (bounded) when that is safe: nothing was sent yet, or the request is
+ * idempotent and has no body, and nothing of the failed response reached the client. Every outcome is reported to
+ * the lease.
  */
 final class UpstreamProxy {
 
@@ -37,6 +39,7 @@ final class UpstreamProxy {
     private final long idleTimeoutMs;
     private final long totalTimeoutMs;
     private final int maxTries;
+    private final int bufferBytes;
 
     UpstreamProxy(HttpClient client, Supplier<LoadBalancer> balancer, GatewayMetrics metrics, ListenerConfig config) {
         this.client = client;
@@ -45,6 +48,7 @@ final class UpstreamProxy {
         this.idleTimeoutMs = config.upstream_idle_timeout_ms();
         this.totalTimeoutMs = config.upstream_total_timeout_ms();
         this.maxTries = 1 + Math.max(0, config.upstream_retries());
+        this.bufferBytes = config.upstream_buffer_bytes();
     }
 
     void proxy(JettyExchange exchange, Request request, Response response, Callback callback) {
@@ -152,7 +156,15 @@ final class UpstreamProxy {
         return m != null && m.isIdempotent();
     }
 
-    /** One try against one backend: its response listener and its outcome. */
+    /**
+     * One try against one backend: its response listener and its outcome. Nothing of the backend's response reaches
+     * the client's response before the first byte is written to it, so until then a failed try can still be retried
+     * elsewhere (when {@link #canRetry} allows). A response of known length up to {@code upstream.buffer.bytes} is
+     * held whole and written with its headers in one go: a backend that dies half-way through it costs the client
+     * nothing but a retry (NGINX's {@code proxy_next_upstream} gives up once a byte has arrived), and the client's
+     * connection gets one write instead of two. Anything longer, or of unknown length (chunked, event streams), is
+     * streamed as it arrives, with the backend read only as fast as the client takes it.
+     */
     private final class Attempt implements org.eclipse.jetty.client.Response.Listener {
 
         private final JettyExchange exchange;
@@ -165,7 +177,12 @@ final class UpstreamProxy {
         private final boolean hasBody;
         private final long startNanos = System.nanoTime();
         volatile boolean committed;
-        private volatile boolean responseBegun;
+        /** The backend's status and headers have been copied onto the client's response: no retry from here on. */
+        private volatile boolean relayed;
+        /** The length of a response body to hold whole (known, within the buffer limit), else 0. */
+        private int holdLength;
+        /** The held body so far, allocated at its first bytes. */
+        private java.nio.ByteBuffer held;
 
         Attempt(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
                 Set<String> excluded, int tryNumber, boolean hasBody) {
@@ -181,11 +198,20 @@ final class UpstreamProxy {
 
         @Override
         public void onBegin(org.eclipse.jetty.client.Response upstream) {
-            responseBegun = true;
+            committed = true; // the backend answers, so it has the request, even if its commit was not seen yet
         }
 
         @Override
         public void onHeaders(org.eclipse.jetty.client.Response upstream) {
+            long length = upstream.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+            if (length > 0 && length <= bufferBytes) {
+                holdLength = (int) length;
+            }
+        }
+
+        /** Copies the backend's status and end-to-end headers, then the exchange's own, onto the client's response. */
+        private void relayHeaders(org.eclipse.jetty.client.Response upstream) {
+            relayed = true;
             response.setStatus(upstream.getStatus());
             HttpFields.Mutable out = response.getHeaders();
             HttpFields in = upstream.getHeaders();
@@ -209,6 +235,18 @@ final class UpstreamProxy {
             if (!chunk.hasRemaining()) {
                 demander.run();
                 return;
+            }
+            if (holdLength > 0) {
+                if (held == null) {
+                    held = java.nio.ByteBuffer.allocate(holdLength);
+                }
+                // the parser enforces Content-Length, so the body fits what was allocated for it
+                held.put(chunk.getByteBuffer());
+                demander.run();
+                return;
+            }
+            if (!relayed) {
+                relayHeaders(upstream);
             }
             chunk.retain();
             response.write(false, chunk.getByteBuffer(), new Callback() {
@@ -240,14 +278,21 @@ final class UpstreamProxy {
         public void onComplete(org.eclipse.jetty.client.Result result) {
             long latency = System.nanoTime() - startNanos;
             if (result.isSucceeded()) {
-                lease.succeeded(result.getResponse().getStatus(), latency);
-                response.write(true, null, callback);
+                org.eclipse.jetty.client.Response upstream = result.getResponse();
+                lease.succeeded(upstream.getStatus(), latency);
+                if (!relayed) {
+                    relayHeaders(upstream);
+                }
+                java.nio.ByteBuffer body = held;
+                held = null;
+                response.write(true, body == null ? null : body.flip(), callback);
                 return;
             }
+            held = null;
             Throwable failure = result.getFailure();
             lease.failed(failure);
             metrics.upstreamError();
-            if (!responseBegun && canRetry(failure)) {
+            if (!relayed && canRetry(failure)) {
                 Set<String> next = new HashSet<>(excluded);
                 next.add(lease.backend().id());
                 LOG.debug("Retrying {} {} elsewhere after {} failed: {}", exchange.method(), exchange.rawPath(),
@@ -268,7 +313,11 @@ final class UpstreamProxy {
             }
         }
 
-        /** Retry only what cannot have reached the backend's application twice with a different effect. */
+        /**
+         * Retry only what cannot reach the backend's application twice with a different effect: a request of which
+         * not a byte went out, or an idempotent one without a body. Never after a timeout (the backend may still be
+         * working on it).
+         */
         private boolean canRetry(Throwable failure) {
             if (tryNumber >= maxTries || failure instanceof TimeoutException) {
                 return false;

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
@@ -19,6 +23,7 @@ import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ClientConnectionFactory;
@@ -29,6 +34,7 @@ import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
@@ -37,10 +43,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * WebSocket upgrades (HTTP/1.1) passed through to a backend the {@link LoadBalancer} picks: the upgrade request is
- * sent upstream with the same forwarded headers as a proxied request; on the backend's 101 the client gets the 101
- * (with the exchange's response headers) and both connections become a byte tunnel, so frames flow both ways
- * untouched. The idle timeout applies to both sides; when either side closes, fails or idles out, both close. The
+ * WebSockets passed through to a backend the {@link LoadBalancer} picks, opened either with an HTTP/1.1 upgrade or,
+ * over HTTP/2, with an extended CONNECT (RFC 8441, {@code :protocol websocket}). Either way the backend gets an
+ * HTTP/1.1 upgrade request with the same forwarded headers as a proxied request (for an HTTP/2 client the gateway
+ * makes the {@code Sec-WebSocket-Key} and checks the backend's {@code Sec-WebSocket-Accept}, as RFC 8441 leaves
+ * them out); on the backend's 101 the client gets the 101 (HTTP/1.1) or a 200 (HTTP/2), with the exchange's
+ * response headers, and the client's connection (or HTTP/2 stream) and the backend's connection become a byte
+ * tunnel, so frames flow both ways untouched. The idle timeout applies to both sides; when either side closes, fails or idles out, both close. The
  * backend's lease is held while the tunnel is open (least-conn sees it), and the exchange completes (metrics,
  * access log with status 101) when the tunnel closes.
  */
@@ -49,6 +58,7 @@ final class WebSocketTunnel {
     private static final Logger LOG = LoggerFactory.getLogger(WebSocketTunnel.class);
     private static final int MAX_RESPONSE_HEAD = 16 * 1024;
     private static final int BUFFER = 16 * 1024;
+    private static final SecureRandom KEYS = new SecureRandom();
 
     private final ClientConnector connector;
     private final Supplier<LoadBalancer> balancer;
@@ -75,6 +85,28 @@ final class WebSocketTunnel {
                 && "GET".equals(request.getMethod())
                 && headers.contains(HttpHeader.UPGRADE, "websocket")
                 && headers.contains(HttpHeader.CONNECTION, "upgrade");
+    }
+
+    /** An HTTP/2 extended CONNECT (RFC 8441): a CONNECT carrying a {@code :protocol}. */
+    static boolean isExtendedConnect(Request request) {
+        TunnelSupport tunnel = request.getTunnelSupport();
+        return tunnel != null && tunnel.getProtocol() != null && HttpMethod.CONNECT.is(request.getMethod());
+    }
+
+    /** An HTTP/2 extended CONNECT for {@code websocket}. */
+    static boolean isWebSocketConnect(Request request) {
+        return isExtendedConnect(request) && "websocket".equalsIgnoreCase(request.getTunnelSupport().getProtocol());
+    }
+
+    /** The {@code Sec-WebSocket-Accept} a backend must answer to {@code key} (RFC 6455, 4.2.2). */
+    static String acceptFor(String key) {
+        try {
+            MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+            byte[] digest = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is missing from this JVM", e);
+        }
     }
 
     /** Opens the tunnel; {@code completion} is told when the exchange really ends (the tunnel closed). */
@@ -133,11 +165,21 @@ final class WebSocketTunnel {
         connector.connect(address, context);
     }
 
-    /** The upgrade request as the backend receives it: the client's headers, minus hop-by-hop, plus forwarded ones. */
-    private static ByteBuffer upgradeRequest(JettyExchange exchange, Request request) {
+    /**
+     * The upgrade request as the backend receives it: the client's headers, minus hop-by-hop, plus forwarded ones;
+     * for an HTTP/2 client, with the key the gateway made.
+     */
+    private static ByteBuffer upgradeRequest(Handshake handshake) {
+        JettyExchange exchange = handshake.exchange;
+        Request request = handshake.request;
         HttpFields.Mutable headers = HttpFields.build();
         UpstreamProxy.copyRequestHeaders(exchange, request, headers);
-        headers.put(HttpHeader.UPGRADE, request.getHeaders().get(HttpHeader.UPGRADE));
+        if (handshake.key != null) {
+            headers.put(HttpHeader.UPGRADE, "websocket");
+            headers.put(HttpHeader.SEC_WEBSOCKET_KEY, handshake.key);
+        } else {
+            headers.put(HttpHeader.UPGRADE, request.getHeaders().get(HttpHeader.UPGRADE));
+        }
         headers.put(HttpHeader.CONNECTION, "Upgrade");
         StringBuilder head = new StringBuilder(512);
         head.append("GET ").append(UpstreamProxy.pathAndQuery(request)).append(" HTTP/1.1\r\n");
@@ -156,6 +198,10 @@ final class WebSocketTunnel {
         final Response response;
         final Callback callback;
         final GatewayHandler.Deferrable completion;
+        /** The key the gateway sends upstream for an HTTP/2 client (RFC 8441 has none); null over HTTP/1.1. */
+        final String key;
+        /** The status the client gets when the tunnel opens: 101 over HTTP/1.1, 200 over HTTP/2. */
+        final int openStatus;
         volatile Lease lease;
         volatile long startNanos;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -167,6 +213,13 @@ final class WebSocketTunnel {
             this.response = response;
             this.callback = callback;
             this.completion = completion;
+            boolean overHttp2 = isWebSocketConnect(request);
+            byte[] nonce = new byte[16];
+            if (overHttp2) {
+                KEYS.nextBytes(nonce);
+            }
+            this.key = overHttp2 ? Base64.getEncoder().encodeToString(nonce) : null;
+            this.openStatus = overHttp2 ? 200 : 101;
         }
 
         private final AtomicBoolean answered = new AtomicBoolean();
@@ -186,30 +239,39 @@ final class WebSocketTunnel {
                     "upstream did not accept the WebSocket upgrade (status " + status + ")");
         }
 
-        /** The backend switched protocols: the client gets the 101 and both connections become the tunnel. */
+        /**
+         * The backend switched protocols: the client gets the 101 (or, over HTTP/2, a 200) and both sides become the
+         * tunnel.
+         */
         void upgraded(Upstream upstream, HttpFields head, ByteBuffer early) {
             if (!answered.compareAndSet(false, true)) {
                 upstream.close();
                 return;
             }
-            Downstream downstream = new Downstream(request.getConnectionMetaData().getConnection().getEndPoint(),
-                    connector.getExecutor(), this, upstream, early);
+            EndPoint clientSide = key != null ? request.getTunnelSupport().getEndPoint()
+                    : request.getConnectionMetaData().getConnection().getEndPoint();
+            Downstream downstream = new Downstream(clientSide, connector.getExecutor(), this, upstream, early);
             upstream.peer = downstream;
-            response.setStatus(101);
+            response.setStatus(openStatus);
             HttpFields.Mutable out = response.getHeaders();
             for (HttpField field : head) {
                 HttpHeader header = field.getHeader();
                 if (header == HttpHeader.UPGRADE || header == HttpHeader.CONNECTION) {
                     continue;
                 }
+                if (key != null && header == HttpHeader.SEC_WEBSOCKET_ACCEPT) {
+                    continue; // RFC 8441: the 200 carries no accept, the client sent no key
+                }
                 if (header != null && HopByHop.RESPONSE.contains(header)) {
                     continue;
                 }
                 out.add(field);
             }
-            String protocol = head.get(HttpHeader.UPGRADE);
-            out.put(HttpHeader.UPGRADE, protocol == null ? "websocket" : protocol);
-            out.put(HttpHeader.CONNECTION, "Upgrade");
+            if (key == null) {
+                String protocol = head.get(HttpHeader.UPGRADE);
+                out.put(HttpHeader.UPGRADE, protocol == null ? "websocket" : protocol);
+                out.put(HttpHeader.CONNECTION, "Upgrade");
+            }
             exchange.applyResponseHeaders(out);
             completion.defer();
             request.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, downstream);
@@ -240,7 +302,7 @@ final class WebSocketTunnel {
                 if (l != null) {
                     l.succeeded(101, System.nanoTime() - startNanos);
                 }
-                completion.finishDeferred(101);
+                completion.finishDeferred(openStatus);
             }
         }
     }
@@ -327,7 +389,7 @@ final class WebSocketTunnel {
                 close();
                 handshake.lease.failed(x);
                 handshake.fail(502, "upstream unavailable");
-            }), upgradeRequest(handshake.exchange, handshake.request));
+            }), upgradeRequest(handshake));
         }
 
         @Override
@@ -360,10 +422,13 @@ final class WebSocketTunnel {
                     handshake.refused(status);
                     return;
                 }
+                if (handshake.key != null && !acceptFor(handshake.key).equals(fields.get(HttpHeader.SEC_WEBSOCKET_ACCEPT))) {
+                    throw new IOException("Sec-WebSocket-Accept does not match the key");
+                }
                 tunnelling = true;
                 handshake.upgraded(this, fields, early);
             } catch (IOException | RuntimeException e) {
-                LOG.debug("WebSocket handshake with {} failed: {}", handshake.exchange.backend, e.toString());
+                LOG.warn("WebSocket handshake with backend {} failed: {}", handshake.exchange.backend, e.toString());
                 close();
                 handshake.lease.failed(e);
                 metrics.upstreamError();

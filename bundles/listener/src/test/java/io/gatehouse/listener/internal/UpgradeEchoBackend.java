@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A backend that accepts any upgrade with 101 and then echoes every byte back (the tunnel is byte-transparent, so
+ * A backend that accepts any upgrade with 101 (answering the key's Sec-WebSocket-Accept) and then echoes every byte back (the tunnel is byte-transparent, so
  * frames need no parsing here); "bye" from the client makes it close the connection. Records the upgrade request
  * heads and counts the connections that ended.
  */
@@ -22,6 +22,8 @@ final class UpgradeEchoBackend implements AutoCloseable {
     final List<String> heads = new CopyOnWriteArrayList<>();
     final AtomicInteger ended = new AtomicInteger();
     private final ServerSocket server;
+    /** Answers with a Sec-WebSocket-Accept that does not match the key (a broken backend). */
+    volatile boolean wrongAccept;
 
     UpgradeEchoBackend() throws IOException {
         server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
@@ -59,9 +61,14 @@ final class UpgradeEchoBackend implements AutoCloseable {
                 }
                 head.write(b);
             }
-            heads.add(head.toString(StandardCharsets.ISO_8859_1));
+            String text = head.toString(StandardCharsets.ISO_8859_1);
+            heads.add(text);
+            String key = text.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("sec-websocket-key:"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("");
+            String accept = wrongAccept ? "not-the-right-accept" : WebSocketTunnel.acceptFor(key);
             out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: test\r\nServer: backend/1.0\r\n\r\nwelcome").getBytes(StandardCharsets.ISO_8859_1));
+                    + "Sec-WebSocket-Accept: " + accept + "\r\nServer: backend/1.0\r\n\r\nwelcome")
+                    .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             byte[] buffer = new byte[4096];
             int n;
