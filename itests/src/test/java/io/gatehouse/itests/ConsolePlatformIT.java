@@ -33,6 +33,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * container and PostgreSQL on private ports, the gateway's supervisor adopting it. The page shows what
  * {@code cluster:instances} shows; Restart on a row restarts that container (its restart count goes up); Scale to 2
  * starts a second one that serves; bad counts change nothing; the supervisor's monitoring points are at /metrics.
+ * The gateway also keeps the audit trail in the platform's PostgreSQL: each operation's outcome is audited there.
  */
 public class ConsolePlatformIT {
 
@@ -40,6 +41,9 @@ public class ConsolePlatformIT {
     /** The gateway role without the public listener, for a ./platform that cannot move it off 8443 and 8080. */
     private static final String GATEWAY_FEATURES =
             "gatehouse-balancer gatehouse-strategies gatehouse-security gatehouse-ratelimit gatehouse-cluster gatehouse-console";
+
+    /** What the gateway needs to keep an audit trail in the platform's database. */
+    private static final String AUDIT_FEATURES = "gatehouse-persistence gatehouse-audit";
 
     private static Path work;
     private static PlatformScript platform;
@@ -56,10 +60,11 @@ public class ConsolePlatformIT {
         platform = new PlatformScript(work.resolve("runtime")).freePorts(2);
         platform.env.put("GATEHOUSE_APP_INSTANCES", "1");
         listener = Files.readString(platform.root.resolve("platform")).contains("LISTENER_HTTPS_PORT");
-        if (!listener) {
-            // this ./platform cannot move the public listener off its default ports: leave it out
-            platform.env.put("GATEHOUSE_GATEWAY_FEATURES", GATEWAY_FEATURES);
-        }
+        // the gateway's role as platform.conf ships it (without the public listener when this ./platform cannot
+        // move it off its default ports), plus the audit trail in the platform's PostgreSQL, where the console
+        // audits its actions and their outcomes
+        platform.env.put("GATEHOUSE_GATEWAY_FEATURES",
+                (listener ? shippedGatewayFeatures() : GATEWAY_FEATURES) + " " + AUDIT_FEATURES);
         platform.env.put("GATEHOUSE_WATCHDOG", "off");
         platform.env.put("GATEHOUSE_START_TIMEOUT", "300");
         boolean started = false;
@@ -97,6 +102,14 @@ public class ConsolePlatformIT {
                 }
             }
         }
+    }
+
+    /** GATEWAY_FEATURES as platform.conf ships it. */
+    private static String shippedGatewayFeatures() throws java.io.IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^GATEWAY_FEATURES=\"([^\"]*)\"")
+                .matcher(Files.readString(PlatformScript.repositoryRoot().resolve("platform.conf")));
+        assertTrue("GATEWAY_FEATURES in platform.conf", m.find());
+        return m.group(1);
     }
 
     private static String gateway(String path) {
@@ -274,6 +287,8 @@ public class ConsolePlatformIT {
         awaitMessage("'cluster:restart app-1' is still running");
         // the page follows the operation it started, kept live by its script
         awaitOperation("cluster:restart app-1: done");
+        // its outcome reaches the audit trail in PostgreSQL, paired with its acceptance by the operation id
+        awaitOutcomeAudited("console.restart", "instance=app-1");
         Map<String, Map<String, String>> restarted = awaitInstances("app-1 restarted", rows ->
                 "running".equals(cell(rows, "app-1", "State")) && !pid.equals(cell(rows, "app-1", "PID")),
                 Duration.ofSeconds(60));
@@ -288,6 +303,7 @@ public class ConsolePlatformIT {
         browser.findElement(By.cssSelector("#gh-scale-form button")).click();
         awaitMessage("Scaling to 2 app containers");
         awaitOperation("cluster:scale 2: done");
+        awaitOutcomeAudited("console.scale", "count=2");
         awaitInstances("app-2 running", rows -> "running".equals(cell(rows, "app-2", "State")), Duration.ofSeconds(60));
         awaitHealth(2);
         // the gateway balances over it too
@@ -305,6 +321,36 @@ public class ConsolePlatformIT {
                 .until(d -> !d.findElements(instanceCell("app-2", "State")).isEmpty()
                         && "running".equals(d.findElement(instanceCell("app-2", "State")).getText()));
         assertFalse(instances().isEmpty());
+    }
+
+    /**
+     * Waits until {@code audit:tail} (the audit trail in PostgreSQL) holds the successful outcome of the operation
+     * admin started, {@code <action>.result} with its target, duration and output, under the request id of its
+     * acceptance; then the page's audit view shows it too.
+     */
+    private void awaitOutcomeAudited(String action, String target) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Map<String, Map<String, String>> rows = Map.of();
+        while (System.nanoTime() < deadline) {
+            rows = table(exec("audit:tail 50"));
+            Map<String, String> outcome = rows.values().stream()
+                    .filter(r -> (action + ".result").equals(r.get("Action"))).reduce((a, b) -> b).orElse(null);
+            if (outcome != null) {
+                assertEquals(outcome.toString(), "admin", outcome.get("Actor"));
+                assertEquals(outcome.toString(), "success", outcome.get("Outcome"));
+                assertTrue(outcome.toString(), outcome.get("Target").startsWith(target + ": done after "));
+                String operation = outcome.get("Request");
+                assertTrue(outcome.toString(), operation.matches("[0-9a-f-]{36}"));
+                assertTrue("the acceptance of " + action + " under " + operation + " in " + rows, rows.values().stream()
+                        .anyMatch(r -> action.equals(r.get("Action")) && operation.equals(r.get("Request"))
+                                && (target).equals(r.get("Target")) && "success".equals(r.get("Outcome"))));
+                open();
+                assertTrue(browser.findElement(By.id("gh-audit-tail")).getText().contains(action + ".result"));
+                return;
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("no " + action + ".result in audit:tail within 60 s: " + rows);
     }
 
     /** Waits until the page's "last operation" says {@code expected}; a failed operation fails at once. */

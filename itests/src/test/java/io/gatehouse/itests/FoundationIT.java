@@ -1,18 +1,24 @@
 package io.gatehouse.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import com.codahale.metrics.MetricRegistry;
+import io.gatehouse.api.metrics.MetricNames;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -24,7 +30,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
 import org.osgi.framework.BundleContext;
 
-/** Boots the Gatehouse distribution, installs the app feature and checks /health, /metrics and the users file. */
+/** Boots the Gatehouse distribution, installs the app feature and checks /health, /metrics, JMX and the users file. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class FoundationIT {
@@ -85,6 +91,63 @@ public class FoundationIT {
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
         assertTrue(response.body(), response.body().contains("gatehouse_itest_probe_total 7\n"));
         assertTrue(response.body(), response.body().contains("# TYPE gatehouse_process_memory_heap_used_bytes gauge"));
+    }
+
+    /**
+     * The registry over JMX (domain io.gatehouse) on the platform MBeanServer: metrics driven by real requests to the
+     * app and by the test through the registry service show their values and units, labelled names are valid
+     * ObjectNames that keep their type and give the registry name back, and a removed metric leaves JMX.
+     */
+    @Test
+    public void metricsAreExportedOverJmx() throws Exception {
+        MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+        ObjectName heap = new ObjectName("io.gatehouse:type=gauges,name=gatehouse.process.memory.heap.used.bytes");
+        assertTrue((Long) jmx.getAttribute(heap, "Value") > 0);
+
+        // real traffic: the app counts its own /health answers (503 here, no database) and times them
+        for (int i = 0; i < 3; i++) {
+            assertEquals(503, get("/health").statusCode());
+        }
+        String requests = registry.getCounters().keySet().stream()
+                .filter(n -> n.startsWith("gatehouse.app.requests{") && n.contains("status=\"503\""))
+                .findFirst().orElseThrow(() -> new AssertionError("no app request counter: " + registry.getNames()));
+        ObjectName counted = jmxName(jmx, "counters", requests);
+        assertEquals(registry.counter(requests).getCount(), jmx.getAttribute(counted, "Count"));
+        assertTrue((Long) jmx.getAttribute(counted, "Count") >= 3);
+        String latency = registry.getTimers().keySet().stream().filter(n -> n.startsWith("gatehouse.app.latency{"))
+                .findFirst().orElseThrow(() -> new AssertionError("no app latency timer: " + registry.getNames()));
+        ObjectName timed = jmxName(jmx, "timers", latency);
+        assertEquals(registry.timer(latency).getCount(), jmx.getAttribute(timed, "Count"));
+        assertTrue((Double) jmx.getAttribute(timed, "Max") > 0);
+        assertEquals("milliseconds", jmx.getAttribute(timed, "DurationUnit"));
+
+        // labels with every character an ObjectName value cannot hold bare, through the registry service
+        String odd = MetricNames.name("gatehouse.itest.jmx.latency", "backend", "127.0.0.1:5005",
+                "route", "/a,b=c*d?\"e\"\\f");
+        registry.timer(odd).update(250, TimeUnit.MILLISECONDS);
+        registry.timer(odd).update(250, TimeUnit.MILLISECONDS);
+        ObjectName oddName = jmxName(jmx, "timers", odd);
+        assertFalse(oddName.toString(), oddName.isPattern());
+        assertEquals(oddName, new ObjectName(oddName.getCanonicalName()));
+        assertEquals(2L, jmx.getAttribute(oddName, "Count"));
+        assertEquals(250.0, (Double) jmx.getAttribute(oddName, "Max"), 0.001);
+        assertEquals(250.0, (Double) jmx.getAttribute(oddName, "99thPercentile"), 0.001);
+
+        registry.remove(odd);
+        assertFalse("a removed metric leaves JMX: " + oddName, jmx.isRegistered(oddName));
+        assertTrue(jmx.queryNames(new ObjectName("io.gatehouse:*"), null).stream()
+                .noneMatch(n -> n.toString().contains("gatehouse.itest.jmx")));
+    }
+
+    /** The one MBean of that type standing for the registry name (its name key, unquoted when quoted). */
+    private static ObjectName jmxName(MBeanServer jmx, String type, String registryName) throws Exception {
+        java.util.Set<ObjectName> typed = jmx.queryNames(new ObjectName("io.gatehouse:type=" + type + ",*"), null);
+        java.util.List<ObjectName> found = typed.stream().filter(n -> {
+            String v = n.getKeyProperty("name");
+            return registryName.equals(v.startsWith("\"") ? ObjectName.unquote(v) : v);
+        }).toList();
+        assertEquals(registryName + " among " + typed, 1, found.size());
+        return found.get(0);
     }
 
     @Test

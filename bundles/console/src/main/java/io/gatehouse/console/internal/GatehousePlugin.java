@@ -90,11 +90,11 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
     private final transient BalancerSection balancerSection = new BalancerSection(() -> balancer, sampler);
     private final transient RateLimitSection rateLimits =
             new RateLimitSection(() -> configAdmin, () -> registry, new ZoneValidator());
-    private final transient InstancesSection instances =
-            new InstancesSection(() -> registry, shell, () -> supervisorSetting("scale.max"));
     private final transient AuditSection audit =
             new AuditSection(shell, new SecurityEventsTable(() -> dataSource));
     private final transient ConsoleAudit consoleAudit = new ConsoleAudit(() -> auditLog);
+    private final transient InstancesSection instances =
+            new InstancesSection(() -> registry, shell, () -> supervisorSetting("scale.max"), consoleAudit);
     private transient ScheduledExecutorService timer;
 
     @Activate
@@ -177,7 +177,7 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
             result = ActionResult.forbidden("The form's security token is missing or stale: reload the page and "
                     + "try again. Nothing was changed.");
         } else {
-            result = perform(action, request);
+            result = perform(action, request, user);
         }
         consoleAudit.record(user, action.isEmpty() ? "unknown" : action, target, result, request.getRemoteAddr());
         response.setStatus(result.status());
@@ -188,14 +188,15 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
         endResponse(out);
     }
 
-    private ActionResult perform(String action, HttpServletRequest request) {
+    private ActionResult perform(String action, HttpServletRequest request, ConsoleUser user) {
+        InstancesSection.Requester requester = new InstancesSection.Requester(user, request.getRemoteAddr());
         return switch (action) {
             case "drain" -> balancerSection.drain(param(request, "id"));
             case "enable" -> balancerSection.enable(param(request, "id"));
             case "strategy" -> balancerSection.useStrategy(param(request, "strategy"));
             case "zone" -> rateLimits.edit(param(request, "pid"), zoneFields(request));
-            case "restart" -> instances.restart(param(request, "instance"));
-            case "scale" -> instances.scale(param(request, "count"));
+            case "restart" -> instances.restart(param(request, "instance"), requester);
+            case "scale" -> instances.scale(param(request, "count"), requester);
             default -> ActionResult.badInput("Unknown action '" + action + "': expected drain, enable, strategy, "
                     + "zone, restart or scale.");
         };

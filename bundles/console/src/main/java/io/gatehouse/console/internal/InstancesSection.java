@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * App containers run by the supervisor: the table {@code cluster:instances} prints (state, pid, uptime, memory, CPU,
@@ -50,8 +49,6 @@ final class InstancesSection {
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(InstancesSection.class);
-
     private final Supplier<MetricRegistry> registry;
     private final ShellRunner shell;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
@@ -61,11 +58,18 @@ final class InstancesSection {
     });
     private final AtomicReference<Operation> last = new AtomicReference<>();
     private final Supplier<Object> configuredMax;
+    private final ConsoleAudit audit;
 
-    InstancesSection(Supplier<MetricRegistry> registry, ShellRunner shell, Supplier<Object> configuredMax) {
+    InstancesSection(Supplier<MetricRegistry> registry, ShellRunner shell, Supplier<Object> configuredMax,
+            ConsoleAudit audit) {
         this.registry = registry;
         this.shell = shell;
         this.configuredMax = configuredMax;
+        this.audit = audit;
+    }
+
+    /** Who asked for an operation: its outcome is audited in their name, from their address. */
+    record Requester(ConsoleUser user, String clientAddress) {
     }
 
     /** The supervisor's {@code scale.max} when it is configured here, else the platform's limit. */
@@ -120,7 +124,7 @@ final class InstancesSection {
         out.println("</section>");
     }
 
-    ActionResult restart(String raw) {
+    ActionResult restart(String raw, Requester requester) {
         String name = raw == null ? "" : raw.trim();
         if (!shell.has("cluster", "restart")) {
             return ActionResult.unavailable(present()
@@ -132,10 +136,11 @@ final class InstancesSection {
             return ActionResult.badInput("No instance '" + name + "': known instances are "
                     + (known.isEmpty() ? "(none)" : String.join(", ", known)) + ". Nothing was restarted.");
         }
-        return runAction("cluster:restart " + name, "Instance " + name + " is restarting.");
+        return runAction("cluster:restart " + name, "Instance " + name + " is restarting.", "restart",
+                "instance=" + name, requester);
     }
 
-    ActionResult scale(String raw) {
+    ActionResult scale(String raw, Requester requester) {
         String value = raw == null ? "" : raw.trim();
         int max = scaleMax();
         int count;
@@ -154,14 +159,18 @@ final class InstancesSection {
                     ? "This supervisor has no cluster:scale command: the app containers cannot be scaled here."
                     : "The supervisor is not running: the app containers cannot be scaled.");
         }
-        return runAction("cluster:scale " + count, "Scaling to " + count + " app containers.");
+        return runAction("cluster:scale " + count, "Scaling to " + count + " app containers.", "scale",
+                "count=" + count, requester);
     }
 
     /**
      * Starts a supervisor command in the background: a restart or a scale lasts as long as a container's boot, longer
-     * than a browser should wait for a page. One at a time; its progress and outcome show as the last operation.
+     * than a browser should wait for a page. One at a time; its progress and outcome show as the last operation, and
+     * its outcome (success or failure with the reason, duration) is audited as {@code console.<action>.result} in the
+     * requester's name, under the operation id its acceptance is audited with.
      */
-    private ActionResult runAction(String command, String accepted) {
+    private ActionResult runAction(String command, String accepted, String action, String target,
+            Requester requester) {
         long now = System.currentTimeMillis();
         Operation previous = last.get();
         Operation running = new Operation(command, now, 0, Operation.RUNNING, "");
@@ -170,6 +179,7 @@ final class InstancesSection {
             return new ActionResult(409, "'" + busy.command() + "' is still running (for "
                     + (now - busy.startedMillis()) / 1000 + " s): one supervisor operation at a time. Nothing was started.");
         }
+        String id = UUID.randomUUID().toString();
         try {
             worker.execute(() -> {
                 Operation ended;
@@ -177,15 +187,19 @@ final class InstancesSection {
                     ended = running.end(Operation.DONE, shell.run(command).trim());
                 } catch (RuntimeException e) {
                     ended = running.end(Operation.FAILED, String.valueOf(e.getMessage()));
+                } catch (LinkageError e) {
+                    // a shell bundle refreshed under the command: the operation ends (failed), the next one may start
+                    ended = running.end(Operation.FAILED, e.toString());
                 }
                 last.set(ended);
-                LOG.info("console operation {}: {}", command, ended.describe(ended.endedMillis()));
+                audit.recordOutcome(requester.user(), action, target, !ended.failed(), ended.outcome(),
+                        requester.clientAddress(), id);
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             last.set(running.end(Operation.FAILED, "the console is stopping"));
             return ActionResult.unavailable("The console is stopping: " + command + " was not started.");
         }
-        return ActionResult.done(accepted + " Its progress shows below as the last operation.");
+        return ActionResult.started(accepted + " Its progress shows below as the last operation.", id);
     }
 
     /** The supervisor command the console started last, and how it went. */
@@ -199,15 +213,30 @@ final class InstancesSection {
             return RUNNING.equals(state);
         }
 
+        boolean failed() {
+            return FAILED.equals(state);
+        }
+
         Operation end(String outcome, String printed) {
             return new Operation(command, startedMillis, System.currentTimeMillis(), outcome, printed);
         }
 
         String describe(long now) {
-            long seconds = ((running() ? now : endedMillis) - startedMillis) / 1000;
-            String text = command + ": " + state + (running() ? " for " : " after ") + seconds + " s";
+            if (running()) {
+                return command + ": " + state + " for " + (now - startedMillis) / 1000 + " s";
+            }
+            return command + ": " + outcome(500);
+        }
+
+        /** How it ended, for its audit row: {@code done after 41.2 s (what it printed)}, {@code failed ... (why)}. */
+        String outcome() {
+            return outcome(ConsoleAudit.MAX_OUTCOME_TARGET);
+        }
+
+        private String outcome(int maxOutput) {
+            String text = String.format(Locale.ROOT, "%s after %.1f s", state, (endedMillis - startedMillis) / 1000.0);
             String out = output.replaceAll("\\s+", " ").trim();
-            return out.isEmpty() ? text : text + " (" + (out.length() > 500 ? out.substring(0, 500) + "..." : out) + ")";
+            return out.isEmpty() ? text : text + " (" + ConsoleAudit.limit(out, maxOutput) + ")";
         }
     }
 

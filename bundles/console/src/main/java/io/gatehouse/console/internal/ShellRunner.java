@@ -13,7 +13,7 @@ import org.apache.karaf.shell.api.console.SessionFactory;
  * Runs a Gatehouse shell command for the console, so the console does exactly what the command does. Arguments
  * are validated by the caller against known values before they get here; nothing typed by a user is passed raw.
  */
-final class ShellRunner {
+class ShellRunner {
 
     private final Supplier<SessionFactory> sessions;
 

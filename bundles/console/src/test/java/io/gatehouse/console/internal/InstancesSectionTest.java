@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class InstancesSectionTest {
+
+    static final InstancesSection.Requester ADMIN =
+            new InstancesSection.Requester(new ConsoleUser("admin", Set.of(ConsoleUser.ADMIN)), "10.0.0.7");
 
     @Test
     void readsTheSupervisorsTableWhateverItsColumns() {
@@ -46,22 +50,22 @@ class InstancesSectionTest {
 
     @Test
     void aBadScaleCountIsRefusedNamingTheValueBeforeAnythingRuns() {
-        InstancesSection section = new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "8");
+        InstancesSection section = new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "8", new ConsoleAudit(() -> null));
         for (String[] c : new String[][] {{"-1", "from 1 to 8, was -1."}, {"abc", "was 'abc'."}, {"", "was ''."},
                 {"0", "was 0."}, {"9", "from 1 to 8, was 9."}, {"1.5", "was '1.5'."}}) {
-            ActionResult r = section.scale(c[0]);
+            ActionResult r = section.scale(c[0], ADMIN);
             assertEquals("failure", r.outcome(), c[0]);
             assertTrue(r.message().contains(c[1]) && r.message().contains("Nothing was changed"), r.message());
         }
         // a good count gets as far as asking for the supervisor
-        assertEquals(503, section.scale(" 3 ").status());
-        assertEquals(503, section.restart("app-1").status());
+        assertEquals(503, section.scale(" 3 ", ADMIN).status());
+        assertEquals(503, section.restart("app-1", ADMIN).status());
     }
 
     @Test
     void theScaleLimitIsTheSupervisorsWhenConfigured() {
-        assertEquals(8, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> 8).scaleMax());
-        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> null).scaleMax());
-        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "lots").scaleMax());
+        assertEquals(8, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> 8, new ConsoleAudit(() -> null)).scaleMax());
+        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> null, new ConsoleAudit(() -> null)).scaleMax());
+        assertEquals(64, new InstancesSection(() -> null, new ShellRunner(() -> null), () -> "lots", new ConsoleAudit(() -> null)).scaleMax());
     }
 }

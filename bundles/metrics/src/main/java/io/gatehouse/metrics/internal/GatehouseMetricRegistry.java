@@ -7,6 +7,7 @@ import io.gatehouse.api.metrics.MetricNames;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.RuntimeMXBean;
+import javax.management.MBeanServer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -25,8 +26,14 @@ public class GatehouseMetricRegistry extends MetricRegistry {
     @Activate
     public GatehouseMetricRegistry() {
         registerProcessGauges(this);
-        jmx = JmxReporter.forRegistry(this).inDomain(JMX_DOMAIN).build();
+        jmx = jmxReporter(this, ManagementFactory.getPlatformMBeanServer());
         jmx.start();
+    }
+
+    /** Reports every metric of the registry, as it comes and goes, as an MBean of {@code server}. */
+    static JmxReporter jmxReporter(MetricRegistry registry, MBeanServer server) {
+        return JmxReporter.forRegistry(registry).registerWith(server).inDomain(JMX_DOMAIN)
+                .createsObjectNamesWith(new JmxNames()).build();
     }
 
     static void registerProcessGauges(MetricRegistry registry) {
