@@ -63,8 +63,9 @@ public class ConsolePlatformIT {
         // the gateway's role as platform.conf ships it (without the public listener when this ./platform cannot
         // move it off its default ports), plus the audit trail in the platform's PostgreSQL, where the console
         // audits its actions and their outcomes
-        platform.env.put("GATEHOUSE_GATEWAY_FEATURES",
-                (listener ? shippedGatewayFeatures() : GATEWAY_FEATURES) + " " + AUDIT_FEATURES);
+        String gatewayFeatures = listener ? shippedGatewayFeatures() : GATEWAY_FEATURES;
+        platform.env.put("GATEHOUSE_GATEWAY_FEATURES", gatewayFeatures.contains("gatehouse-audit") ? gatewayFeatures
+                : gatewayFeatures + " " + AUDIT_FEATURES);
         platform.env.put("GATEHOUSE_WATCHDOG", "off");
         platform.env.put("GATEHOUSE_START_TIMEOUT", "300");
         boolean started = false;

@@ -138,6 +138,11 @@ public class PlatformScriptIT {
                     assertTrue(health.body(), health.body().contains("\"db\":\"down\""));
                 }
             }
+            // the default gateway keeps the audit trail: a login over the limit, refused at the edge, is a
+            // RATE_LIMITED security event in the platform's PostgreSQL
+            assertTrue(features.output, features.output.contains("gatehouse-audit"));
+            assertRateLimitedLoginIsStored(platform);
+
             HttpResponse<String> metrics = get(http, "http://127.0.0.1:" + platform.port("GATEWAY_HTTP_PORT") + "/metrics");
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body(), metrics.body().contains("# TYPE "));
@@ -190,6 +195,49 @@ public class PlatformScriptIT {
                 platform.killLeftovers();
             }
         }
+    }
+
+    /** Six logins from one client through the public listener: the sixth gets 429 and is stored as a security event. */
+    private static void assertRateLimitedLoginIsStored(PlatformScript platform) throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null); // the platform's generated self-signed certificate; what is checked here is the audit trail
+        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.URI login = java.net.URI.create("https://127.0.0.1:" + platform.port("LISTENER_HTTPS_PORT")
+                + "/api/auth/login");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(login).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"nobody\",\"password\":\"wrong-one\"}"))
+                .build();
+        int limited = 0;
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> answer = https.send(request, HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 429) {
+                limited++;
+            } else {
+                assertEquals(answer.body(), 401, answer.statusCode());
+            }
+        }
+        assertEquals("logins over 5 per minute refused", 1, limited);
+        String password = Files.readString(platform.runtime.resolve("secrets/db-password"), StandardCharsets.UTF_8).trim();
+        String url = "jdbc:postgresql://127.0.0.1:" + platform.port("DB_PORT") + "/gatehouse";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int stored = 0;
+        while (stored == 0 && System.nanoTime() < deadline) {
+            try (java.sql.Connection db = java.sql.DriverManager.getConnection(url, "gatehouse", password);
+                    java.sql.ResultSet rows = db.createStatement().executeQuery(
+                            "SELECT count(*) FROM security_events WHERE type = 'RATE_LIMITED'")) {
+                rows.next();
+                stored = rows.getInt(1);
+            }
+            if (stored == 0) {
+                Thread.sleep(500); // the audit spool drains in batches
+            }
+        }
+        assertEquals("RATE_LIMITED security events in PostgreSQL", 1, stored);
     }
 
     @Test
