@@ -13,10 +13,14 @@ public final class PathPattern {
 
     private final String pattern;
     private final Pattern regex;
+    /** For {@code <literal>/**}, the literal part (empty for {@code /**}), matched without a regex; else null. */
+    private final String folder;
 
     private PathPattern(String pattern, Pattern regex) {
         this.pattern = pattern;
         this.regex = regex;
+        String head = pattern.endsWith("/**") ? pattern.substring(0, pattern.length() - 3) : null;
+        this.folder = head != null && head.indexOf('*') < 0 && head.indexOf('?') < 0 ? head : null;
     }
 
     /**
@@ -61,6 +65,11 @@ public final class PathPattern {
     public boolean matches(String path) {
         if (path == null) {
             return false;
+        }
+        if (folder != null) {
+            // the common shape (/api/**, /**): the folder itself or anything below it, on the request path
+            return folder.isEmpty() || (path.startsWith(folder)
+                    && (path.length() == folder.length() || path.charAt(folder.length()) == '/'));
         }
         return regex == null ? pattern.equals(path) : regex.matcher(path).matches();
     }

@@ -60,4 +60,18 @@ class PathPatternTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PathPattern.of("api/**"));
         assertTrue(e.getMessage().contains("'api/**'"));
     }
+
+    @Test
+    void folderPatternsMatchWithoutARegexExactlyAsTheRegexWould() {
+        String[] patterns = {"/api/**", "/**", "/api/auth/login/**", "/a.b/**", "/x/**"};
+        String[] paths = {"/", "", "/api", "/api/", "/api/x", "/api/x/y", "/apix", "/apix/y", "/ap", "/api/auth/login",
+            "/api/auth/login/", "/api/auth/loginx", "/a.b", "/a.b/c", "/aXb/c", "/x", "/x/", "/y/x/z", "//"};
+        for (String p : patterns) {
+            java.util.regex.Pattern regex = java.util.regex.Pattern.compile(
+                    java.util.regex.Pattern.quote(p.substring(0, p.length() - 3)) + "(?:/.*)?");
+            for (String path : paths) {
+                assertEquals(regex.matcher(path).matches(), PathPattern.of(p).matches(path), p + " on '" + path + "'");
+            }
+        }
+    }
 }
