@@ -181,6 +181,14 @@ public class ConsolePlatformIT {
                 .until(d -> !d.findElements(By.id("gh-instance-table")).isEmpty());
     }
 
+    /** Types {@code count} into the page's scale form and submits it. */
+    private void askScale(String count) {
+        WebElement field = browser.findElement(By.id("gh-scale-count"));
+        field.clear();
+        field.sendKeys(count);
+        browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+    }
+
     private void awaitMessage(String expected) {
         new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(StaleElementReferenceException.class)
                 .withMessage(() -> "the page never said '" + expected + "'")
@@ -224,10 +232,7 @@ public class ConsolePlatformIT {
 
         // bad counts: a message naming the value, and no container started or stopped
         for (String[] bad : new String[][] {{"-1", "was -1"}, {"abc", "was 'abc'"}, {"", "was ''"}}) {
-            WebElement count = browser.findElement(By.id("gh-scale-count"));
-            count.clear();
-            count.sendKeys(bad[0]);
-            browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+            askScale(bad[0]);
             awaitMessage(bad[1]);
             assertTrue(browser.findElement(By.id("gh-message")).getText().contains("Nothing was changed"));
         }
@@ -281,10 +286,7 @@ public class ConsolePlatformIT {
         awaitMessage("Instance app-1 is restarting");
         // one operation at a time: a restart lasts at least the supervisor's start.settleSeconds (5 s), so a scale
         // asked for at once is refused, naming the restart
-        WebElement busy = browser.findElement(By.id("gh-scale-count"));
-        busy.clear();
-        busy.sendKeys("2");
-        browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+        askScale("2");
         awaitMessage("'cluster:restart app-1' is still running");
         // the page follows the operation it started, kept live by its script
         awaitOperation("cluster:restart app-1: done");
@@ -298,10 +300,7 @@ public class ConsolePlatformIT {
         awaitHealth(1);
 
         open();
-        WebElement count = browser.findElement(By.id("gh-scale-count"));
-        count.clear();
-        count.sendKeys("2");
-        browser.findElement(By.cssSelector("#gh-scale-form button")).click();
+        askScale("2");
         awaitMessage("Scaling to 2 app containers");
         awaitOperation("cluster:scale 2: done");
         awaitOutcomeAudited("console.scale", "count=2");

@@ -33,9 +33,9 @@ final class ConfigLists {
         return out.toArray(new String[0]);
     }
 
-    /** @throws IllegalArgumentException naming a numeric setting that cannot work */
     static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;
 
+    /** @throws IllegalArgumentException naming a numeric setting that cannot work */
     static void checkNumbers(ListenerConfig config) {
         if (config.websocket_idle_timeout_ms() <= 0) {
             throw new IllegalArgumentException("websocket.idle.timeout.ms must be positive, was "

@@ -74,9 +74,10 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "Extra backends an idempotent request may try after a connection failure")
     int upstream_retries() default 2;
 
-    @AttributeDefinition(description = "Responses of known length up to this many bytes are held whole before the "
-            + "client gets a byte, so an idempotent request whose backend dies mid-response is retried elsewhere; "
-            + "longer or chunked responses are streamed. 0 streams everything (0 to 16777216)")
+    @AttributeDefinition(description = "Responses up to this many bytes (of known length, or chunked while they fit) "
+            + "are held whole before the client gets a byte, so an idempotent request whose backend dies "
+            + "mid-response is retried elsewhere; longer ones, event streams and X-Accel-Buffering: no are streamed. "
+            + "0 streams everything (0 to 16777216)")
     int upstream_buffer_bytes() default 65536;
 
     @AttributeDefinition(description = "Maximum request header block in bytes (request line included); larger gets 431")

@@ -254,26 +254,7 @@ final class UpstreamProxy {
                 return;
             }
             if (holding) {
-                java.nio.ByteBuffer bytes = chunk.getByteBuffer();
-                if (holdLength >= 0) {
-                    if (held == null) {
-                        held = java.nio.ByteBuffer.allocate((int) holdLength);
-                    }
-                    held.put(bytes); // the parser enforces Content-Length: the body fits what was allocated for it
-                    demander.run();
-                    return;
-                }
-                int size = (held == null ? 0 : held.position()) + bytes.remaining();
-                if (size <= bufferBytes) {
-                    if (held == null || held.remaining() < bytes.remaining()) {
-                        int capacity = Math.min(bufferBytes, Math.max(size, held == null ? 4096 : 2 * held.capacity()));
-                        java.nio.ByteBuffer larger = java.nio.ByteBuffer.allocate(capacity);
-                        if (held != null) {
-                            larger.put(held.flip());
-                        }
-                        held = larger;
-                    }
-                    held.put(bytes);
+                if (hold(chunk.getByteBuffer())) {
                     demander.run();
                     return;
                 }
@@ -298,6 +279,28 @@ final class UpstreamProxy {
                 relayHeaders(upstream);
             }
             stream(upstream, chunk, demander);
+        }
+
+        /**
+         * Adds {@code bytes} to the held body; false when a chunked body would outgrow {@code upstream.buffer.bytes}
+         * (then nothing was added). A body of announced length always fits: the parser enforces Content-Length.
+         */
+        private boolean hold(java.nio.ByteBuffer bytes) {
+            int size = (held == null ? 0 : held.position()) + bytes.remaining();
+            if (holdLength < 0 && size > bufferBytes) {
+                return false;
+            }
+            if (held == null || held.remaining() < bytes.remaining()) {
+                int capacity = holdLength >= 0 ? (int) holdLength
+                        : Math.min(bufferBytes, Math.max(size, held == null ? 4096 : 2 * held.capacity()));
+                java.nio.ByteBuffer larger = java.nio.ByteBuffer.allocate(capacity);
+                if (held != null) {
+                    larger.put(held.flip());
+                }
+                held = larger;
+            }
+            held.put(bytes);
+            return true;
         }
 
         /** Writes one chunk to the client; the backend is read on once the client took it. */

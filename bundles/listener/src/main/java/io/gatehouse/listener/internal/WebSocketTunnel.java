@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * makes the {@code Sec-WebSocket-Key} and checks the backend's {@code Sec-WebSocket-Accept}, as RFC 8441 leaves
  * them out); on the backend's 101 the client gets the 101 (HTTP/1.1) or a 200 (HTTP/2), with the exchange's
  * response headers, and the client's connection (or HTTP/2 stream) and the backend's connection become a byte
- * tunnel, so frames flow both ways untouched. The idle timeout applies to both sides; when either side closes, fails or idles out, both close. The
- * backend's lease is held while the tunnel is open (least-conn sees it), and the exchange completes (metrics,
- * access log with status 101) when the tunnel closes.
+ * tunnel, so frames flow both ways untouched. The idle timeout applies to both sides; when either side closes, fails
+ * or idles out, both close. The backend's lease is held while the tunnel is open (least-conn sees it), and the
+ * exchange completes (metrics, access log with status 101, or 200 over HTTP/2) when the tunnel closes.
  */
 final class WebSocketTunnel {
 
@@ -107,6 +107,13 @@ final class WebSocketTunnel {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }
+    }
+
+    /** A fresh {@code Sec-WebSocket-Key}: 16 random bytes, base64 (RFC 6455, 4.1). */
+    private static String newKey() {
+        byte[] nonce = new byte[16];
+        KEYS.nextBytes(nonce);
+        return Base64.getEncoder().encodeToString(nonce);
     }
 
     /** Opens the tunnel; {@code completion} is told when the exchange really ends (the tunnel closed). */
@@ -214,11 +221,7 @@ final class WebSocketTunnel {
             this.callback = callback;
             this.completion = completion;
             boolean overHttp2 = isWebSocketConnect(request);
-            byte[] nonce = new byte[16];
-            if (overHttp2) {
-                KEYS.nextBytes(nonce);
-            }
-            this.key = overHttp2 ? Base64.getEncoder().encodeToString(nonce) : null;
+            this.key = overHttp2 ? newKey() : null;
             this.openStatus = overHttp2 ? 200 : 101;
         }
 

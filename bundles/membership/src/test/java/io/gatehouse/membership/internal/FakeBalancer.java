@@ -101,20 +101,19 @@ final class FakeBalancer implements LoadBalancer {
 
     @Override
     public boolean drain(String id) {
-        calls.add("drain " + id);
-        FakeBackend b = byId.get(id);
-        if (b != null) {
-            b.state = BackendState.DRAINING;
-        }
-        return b != null;
+        return setState("drain", id, BackendState.DRAINING);
     }
 
     @Override
     public boolean enable(String id) {
-        calls.add("enable " + id);
+        return setState("enable", id, BackendState.SLOW_START);
+    }
+
+    private boolean setState(String call, String id, BackendState state) {
+        calls.add(call + " " + id);
         FakeBackend b = byId.get(id);
         if (b != null) {
-            b.state = BackendState.SLOW_START;
+            b.state = state;
         }
         return b != null;
     }
