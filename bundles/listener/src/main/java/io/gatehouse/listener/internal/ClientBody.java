@@ -15,9 +15,12 @@ final class ClientBody implements Content.Source {
     private final Content.Source request;
     /** Why reading the client's body failed (the client went away, or sent less than it announced), else null. */
     volatile Throwable clientFailure;
+    /** A chunk already read from the request (to learn whether it has a body), returned by the first read. */
+    private Content.Chunk first;
 
-    ClientBody(Content.Source request) {
+    ClientBody(Content.Source request, Content.Chunk first) {
         this.request = request;
+        this.first = first;
     }
 
     @Override
@@ -27,7 +30,14 @@ final class ClientBody implements Content.Source {
 
     @Override
     public Content.Chunk read() {
-        Content.Chunk chunk = request.read();
+        Content.Chunk chunk;
+        synchronized (this) {
+            chunk = first;
+            first = null;
+        }
+        if (chunk == null) {
+            chunk = request.read();
+        }
         if (Content.Chunk.isFailure(chunk)) {
             clientFailure = chunk.getFailure();
         }
@@ -36,7 +46,15 @@ final class ClientBody implements Content.Source {
 
     @Override
     public void demand(Runnable demandCallback) {
-        request.demand(demandCallback);
+        boolean ready;
+        synchronized (this) {
+            ready = first != null;
+        }
+        if (ready) {
+            demandCallback.run();
+        } else {
+            request.demand(demandCallback);
+        }
     }
 
     @Override

@@ -29,7 +29,7 @@ final class GatewayServer {
     final ListenerConfig config;
     private final Server server;
     private final HttpClient client;
-    private final ServerConnector https;
+    private final GatewayConnector https;
     private final ServerConnector http;
     final CertificateWatcher certificates;
 
@@ -116,7 +116,7 @@ final class GatewayServer {
                 metrics.activeConnections.decrement();
             }
         };
-        https = new ServerConnector(server, 1, 1, tlsFactory, alpn, h2, h1);
+        https = new GatewayConnector(server, tlsFactory, alpn, h2, h1);
         https.setHost(config.host());
         https.setPort(config.https_port());
         https.setIdleTimeout(config.idle_timeout_ms());
@@ -147,7 +147,9 @@ final class GatewayServer {
         client.setUserAgentField(null);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
 
-        UpstreamProxy proxy = new UpstreamProxy(client, balancer, metrics, config);
+        UpstreamPool pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
+                config.upstream_connect_timeout_ms(), config.upstream_idle_timeout_ms());
+        UpstreamProxy proxy = new UpstreamProxy(client, pool, server.getScheduler(), balancer, metrics, config);
         WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
         GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
                 errorHeaderFilters);

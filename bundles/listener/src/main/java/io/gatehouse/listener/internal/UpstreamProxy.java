@@ -3,11 +3,15 @@ package io.gatehouse.listener.internal;
 import io.gatehouse.api.balancer.Backend;
 import io.gatehouse.api.balancer.Lease;
 import io.gatehouse.api.balancer.LoadBalancer;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.client.ContentSourceRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -16,24 +20,29 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proxies an exchange to the backend the {@link LoadBalancer} picks, over Jetty's HttpClient (keep-alive pool per
- * backend), streaming both bodies (a small response is held whole first, see {@link Attempt}). A
- * failure is retried on another backend (bounded) when that is safe: nothing was sent yet, or the request is
- * idempotent and has no body, and nothing of the failed response reached the client. Every outcome is reported to
- * the lease.
+ * Proxies an exchange to the backend the {@link LoadBalancer} picks. A request without a body (most of them) goes
+ * over the listener's own keep-alive connections ({@link UpstreamPool}), run by the same selector thread as the
+ * client's connection; one with a body is streamed over Jetty's HttpClient. Both stream the response (a small one is
+ * held whole first, see {@link Try}). A failure is retried on another backend (bounded) when that is safe: nothing
+ * was sent yet, or the request is idempotent and has no body, and nothing of the failed response reached the client.
+ * Every outcome is reported to the lease.
  */
 final class UpstreamProxy {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
 
     private final HttpClient client;
+    private final UpstreamPool pool;
+    private final Scheduler scheduler;
     private final Supplier<LoadBalancer> balancer;
     private final GatewayMetrics metrics;
     private final long idleTimeoutMs;
@@ -44,8 +53,11 @@ final class UpstreamProxy {
     /** The status a lease is released with when the client, not the backend, ended the exchange early. */
     static final int CLIENT_CLOSED = 499;
 
-    UpstreamProxy(HttpClient client, Supplier<LoadBalancer> balancer, GatewayMetrics metrics, ListenerConfig config) {
+    UpstreamProxy(HttpClient client, UpstreamPool pool, Scheduler scheduler, Supplier<LoadBalancer> balancer,
+            GatewayMetrics metrics, ListenerConfig config) {
         this.client = client;
+        this.pool = pool;
+        this.scheduler = scheduler;
         this.balancer = balancer;
         this.metrics = metrics;
         this.idleTimeoutMs = config.upstream_idle_timeout_ms();
@@ -55,10 +67,34 @@ final class UpstreamProxy {
     }
 
     void proxy(JettyExchange exchange, Request request, Response response, Callback callback) {
-        attempt(exchange, request, response, callback, Set.of(), 1);
+        attempt(exchange, request, response, callback, body(request), Set.of(), 1);
     }
 
-    private void attempt(JettyExchange exchange, Request request, Response response, Callback callback,
+    /**
+     * The request's body as the upstream request reads it, or null when it has none: none announced by
+     * Content-Length or Transfer-Encoding over HTTP/1, and, over HTTP/2 (where neither need be sent), a stream that
+     * ended with its headers. Learning that reads the stream's first chunk, which the body then returns first.
+     */
+    static ClientBody body(Request request) {
+        HttpFields headers = request.getHeaders();
+        long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+        if (length == 0) {
+            return null;
+        }
+        if (length > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING)) {
+            return new ClientBody(request, null);
+        }
+        if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            return null;
+        }
+        Content.Chunk first = request.read();
+        if (first != null && first.isLast() && !first.hasRemaining() && !Content.Chunk.isFailure(first)) {
+            return null;
+        }
+        return new ClientBody(request, first);
+    }
+
+    private void attempt(JettyExchange exchange, Request request, Response response, Callback callback, ClientBody body,
             Set<String> excluded, int tryNumber) {
         // after a failed try, running out of backends means the upstream failed: 502, not 503
         LoadBalancer lb = balancer.get();
@@ -86,32 +122,31 @@ final class UpstreamProxy {
             return;
         }
         Lease lease = acquired.get();
+        exchange.backend = lease.backend().id();
+        if (body != null) {
+            sendWithBody(exchange, request, response, callback, body, lease, excluded, tryNumber);
+        } else {
+            new DirectTry(exchange, request, response, callback, lease, excluded, tryNumber).start();
+        }
+    }
+
+    private void sendWithBody(JettyExchange exchange, Request request, Response response, Callback callback,
+            ClientBody body, Lease lease, Set<String> excluded, int tryNumber) {
         Backend backend = lease.backend();
-        exchange.backend = backend.id();
-        boolean hasBody = hasBody(request);
         org.eclipse.jetty.client.Request upstream = client.newRequest(backend.host(), backend.port())
                 .scheme("http")
                 .method(request.getMethod())
                 .path(pathAndQuery(request))
                 .version(HttpVersion.HTTP_1_1)
                 .idleTimeout(idleTimeoutMs, TimeUnit.MILLISECONDS)
-                .headers(headers -> copyRequestHeaders(exchange, request, headers));
+                .headers(headers -> copyRequestHeaders(exchange, request, headers::add));
         if (totalTimeoutMs > 0) {
             upstream.timeout(totalTimeoutMs, TimeUnit.MILLISECONDS);
         }
-        ClientBody body = hasBody ? new ClientBody(request) : null;
-        if (body != null) {
-            upstream.body(new ContentSourceRequestContent(body, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
-        }
-        Attempt attempt = new Attempt(exchange, request, response, callback, lease, excluded, tryNumber, body);
+        upstream.body(new ContentSourceRequestContent(body, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
+        ClientTry attempt = new ClientTry(exchange, request, response, callback, lease, excluded, tryNumber, body);
         upstream.onRequestCommit(r -> attempt.committed = true);
         upstream.send(attempt);
-    }
-
-    private static boolean hasBody(Request request) {
-        HttpFields headers = request.getHeaders();
-        long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
-        return length > 0 || (length < 0 && headers.contains(HttpHeader.TRANSFER_ENCODING));
     }
 
     static String pathAndQuery(Request request) {
@@ -123,7 +158,8 @@ final class UpstreamProxy {
         return query == null ? path : path + '?' + query;
     }
 
-    static void copyRequestHeaders(JettyExchange exchange, Request request, HttpFields.Mutable out) {
+    /** Hands {@code out} the headers the backend gets: the client's end-to-end ones, then the forwarded ones. */
+    static void copyRequestHeaders(JettyExchange exchange, Request request, Consumer<HttpField> out) {
         HttpFields in = request.getHeaders();
         String connection = in.get(HttpHeader.CONNECTION);
         for (HttpField field : in) {
@@ -138,21 +174,21 @@ final class UpstreamProxy {
             if (RequestIds.HEADER.equalsIgnoreCase(field.getName())) {
                 continue;
             }
-            out.add(field);
+            out.accept(field);
         }
         String peer = exchange.peerAddress();
         String forwardedFor = exchange.trustedPeer() ? in.get(HttpHeader.X_FORWARDED_FOR) : null;
-        out.put(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? peer : forwardedFor + ", " + peer);
-        out.put(HttpHeader.X_FORWARDED_PROTO, exchange.scheme());
+        out.accept(new HttpField(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? peer : forwardedFor + ", " + peer));
+        out.accept(new HttpField(HttpHeader.X_FORWARDED_PROTO, exchange.scheme()));
         String host = request.getHttpURI().getAuthority();
         if (host == null) {
             host = in.get(HttpHeader.HOST);
         }
         if (host != null) {
-            out.put(HttpHeader.X_FORWARDED_HOST, host);
-            out.put(HttpHeader.HOST, host);
+            out.accept(new HttpField(HttpHeader.X_FORWARDED_HOST, host));
+            out.accept(new HttpField(HttpHeader.HOST, host));
         }
-        out.put(RequestIds.HEADER, exchange.requestId());
+        out.accept(new HttpField(RequestIds.HEADER, exchange.requestId()));
     }
 
     private static boolean idempotent(String method) {
@@ -160,39 +196,49 @@ final class UpstreamProxy {
         return m != null && m.isIdempotent();
     }
 
-    /**
-     * One try against one backend: its response listener and its outcome. Nothing of the backend's response reaches
-     * the client's response before the first byte is written to it, so until then a failed try can still be retried
-     * elsewhere (when {@link #canRetry} allows). A response up to {@code upstream.buffer.bytes} is held whole and
-     * written with its headers in one go: a backend that dies half-way through it costs the client nothing but a
-     * retry (NGINX's {@code proxy_next_upstream} gives up once a byte has arrived), and the client's connection gets
-     * one write instead of two. A chunked response is held while it fits, then streamed; a longer one, an event
-     * stream ({@code text/event-stream}) or one marked {@code X-Accel-Buffering: no} (NGINX's header for it) is
-     * streamed as it arrives, with the backend read only as fast as the client takes it.
-     */
-    private final class Attempt implements org.eclipse.jetty.client.Response.Listener {
+    private static String get(Iterable<HttpField> fields, HttpHeader header) {
+        for (HttpField field : fields) {
+            if (field.getHeader() == header) {
+                return field.getValue();
+            }
+        }
+        return null;
+    }
 
-        private final JettyExchange exchange;
-        private final Request request;
-        private final Response response;
-        private final Callback callback;
-        private final Lease lease;
+    /**
+     * One try against one backend. Nothing of the backend's response reaches the client's response before the first
+     * byte is written to it, so until then a failed try can still be retried elsewhere (when {@link #canRetry}
+     * allows). A response up to {@code upstream.buffer.bytes} is held whole and written with its headers in one go: a
+     * backend that dies half-way through it costs the client nothing but a retry (NGINX's {@code proxy_next_upstream}
+     * gives up once a byte has arrived), and the client's connection gets one write instead of two. A chunked response
+     * is held while it fits, then streamed; a longer one, an event stream ({@code text/event-stream}) or one marked
+     * {@code X-Accel-Buffering: no} (NGINX's header for it) is streamed as it arrives, with the backend read only as
+     * fast as the client takes it.
+     */
+    private abstract class Try {
+
+        final JettyExchange exchange;
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final Lease lease;
         private final Set<String> excluded;
         private final int tryNumber;
-        private final ClientBody body;
         private final long startNanos = System.nanoTime();
         volatile boolean committed;
         /** The backend's status and headers have been copied onto the client's response: no retry from here on. */
         private volatile boolean relayed;
+        /** Why writing the response to the client failed: the client went away, not the backend. */
+        volatile Throwable clientFailure;
         /** The response body is being held (see the class comment) rather than streamed. */
         private boolean holding;
         /** Its length when the backend announced it, else -1 (chunked: held while it fits the buffer limit). */
         private long holdLength;
         /** The held body so far, allocated at its first bytes. */
-        private java.nio.ByteBuffer held;
+        private ByteBuffer held;
 
-        Attempt(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
-                Set<String> excluded, int tryNumber, ClientBody body) {
+        Try(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
+                Set<String> excluded, int tryNumber) {
             this.exchange = exchange;
             this.request = request;
             this.response = response;
@@ -200,92 +246,103 @@ final class UpstreamProxy {
             this.lease = lease;
             this.excluded = excluded;
             this.tryNumber = tryNumber;
-            this.body = body;
         }
 
-        @Override
-        public void onBegin(org.eclipse.jetty.client.Response upstream) {
-            committed = true; // the backend answers, so it has the request, even if its commit was not seen yet
+        /** The client's request body, or null (then a try that sent a byte of it is never repeated). */
+        abstract ClientBody body();
+
+        /** Why the client's side failed, if it did; else null (then a failure is the backend's). */
+        Throwable clientFailure() {
+            return clientFailure;
         }
 
-        @Override
-        public void onHeaders(org.eclipse.jetty.client.Response upstream) {
-            HttpFields headers = upstream.getHeaders();
-            long length = headers.getLongField(HttpHeader.CONTENT_LENGTH);
+        /** The backend's headers are in: decides between holding and streaming the body. */
+        void headers(Iterable<HttpField> headers) {
+            long length = -1;
+            boolean streamed = false;
+            for (HttpField field : headers) {
+                HttpHeader header = field.getHeader();
+                if (header == HttpHeader.CONTENT_LENGTH) {
+                    length = field.getLongValue();
+                } else if (header == HttpHeader.CONTENT_TYPE) {
+                    streamed |= field.getValue().regionMatches(true, 0, "text/event-stream", 0, 17);
+                } else if (header == null && ACCEL_BUFFERING.equalsIgnoreCase(field.getName())) {
+                    streamed |= "no".equalsIgnoreCase(field.getValue());
+                }
+            }
             holdLength = length;
-            holding = length < 0 ? bufferBytes > 0 && !streamed(headers) : length > 0 && length <= bufferBytes;
-        }
-
-        /** A response the backend means to be read as it comes: an event stream, or NGINX's X-Accel-Buffering: no. */
-        private static boolean streamed(HttpFields headers) {
-            String type = headers.get(HttpHeader.CONTENT_TYPE);
-            return (type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17))
-                    || "no".equalsIgnoreCase(headers.get(ACCEL_BUFFERING));
+            holding = length < 0 ? bufferBytes > 0 && !streamed : length > 0 && length <= bufferBytes;
         }
 
         /** Copies the backend's status and end-to-end headers, then the exchange's own, onto the client's response. */
-        private void relayHeaders(org.eclipse.jetty.client.Response upstream) {
+        private void relayHeaders(int status, Iterable<HttpField> in) {
             relayed = true;
-            response.setStatus(upstream.getStatus());
+            response.setStatus(status);
             HttpFields.Mutable out = response.getHeaders();
-            HttpFields in = upstream.getHeaders();
-            String connection = in.get(HttpHeader.CONNECTION);
+            String connection = get(in, HttpHeader.CONNECTION);
             for (HttpField field : in) {
                 HttpHeader header = field.getHeader();
-                if (header != null && HopByHop.RESPONSE.contains(header)) {
-                    continue;
+                if (header != null) {
+                    if (HopByHop.RESPONSE.contains(header)) {
+                        continue;
+                    }
+                } else if (ACCEL_BUFFERING.equalsIgnoreCase(field.getName())) {
+                    continue; // an instruction to the gateway, as NGINX treats it
                 }
                 if (connection != null && HopByHop.listedIn(connection, field.getName())) {
                     continue;
-                }
-                if (ACCEL_BUFFERING.equalsIgnoreCase(field.getName())) {
-                    continue; // an instruction to the gateway, as NGINX treats it
                 }
                 out.add(field);
             }
             exchange.applyResponseHeaders(out);
         }
 
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
-                Runnable demander) {
-            if (!chunk.hasRemaining()) {
-                demander.run();
-                return;
-            }
+        /**
+         * A piece of the response body: held, or written to the client.
+         *
+         * @param next runs once the client took the piece, when this returns true
+         * @param abort stops the backend's response when the client's side failed
+         * @return false when the piece was consumed at once (held), true when {@code next} will run
+         */
+        boolean content(int status, Iterable<HttpField> headers, ByteBuffer piece, Runnable next,
+                Consumer<Throwable> abort) {
             if (holding) {
-                if (hold(chunk.getByteBuffer())) {
-                    demander.run();
-                    return;
+                if (hold(piece)) {
+                    return false;
                 }
                 // longer than the buffer: what was held goes out first, then the response is streamed
                 holding = false;
-                relayHeaders(upstream);
-                java.nio.ByteBuffer first = held == null ? null : held.flip();
+                relayHeaders(status, headers);
+                ByteBuffer first = held == null ? null : held.flip();
                 held = null;
                 if (first != null) {
-                    chunk.retain();
-                    response.write(false, first, Callback.from(Callback.InvocationType.NON_BLOCKING, () -> {
-                        chunk.release();
-                        stream(upstream, chunk, demander);
-                    }, x -> {
-                        chunk.release();
-                        upstream.abort(x);
-                    }));
-                    return;
+                    response.write(false, first, written(() -> write(piece, next, abort), abort));
+                    return true;
                 }
             }
             if (!relayed) {
-                relayHeaders(upstream);
+                relayHeaders(status, headers);
             }
-            stream(upstream, chunk, demander);
+            write(piece, next, abort);
+            return true;
+        }
+
+        private void write(ByteBuffer piece, Runnable next, Consumer<Throwable> abort) {
+            response.write(false, piece, written(next, abort));
+        }
+
+        private Callback written(Runnable next, Consumer<Throwable> abort) {
+            return Callback.from(Callback.InvocationType.NON_BLOCKING, next, x -> {
+                clientFailure = x;
+                abort.accept(x);
+            });
         }
 
         /**
          * Adds {@code bytes} to the held body; false when a chunked body would outgrow {@code upstream.buffer.bytes}
          * (then nothing was added). A body of announced length always fits: the parser enforces Content-Length.
          */
-        private boolean hold(java.nio.ByteBuffer bytes) {
+        private boolean hold(ByteBuffer bytes) {
             int size = (held == null ? 0 : held.position()) + bytes.remaining();
             if (holdLength < 0 && size > bufferBytes) {
                 return false;
@@ -293,7 +350,7 @@ final class UpstreamProxy {
             if (held == null || held.remaining() < bytes.remaining()) {
                 int capacity = holdLength >= 0 ? (int) holdLength
                         : Math.min(bufferBytes, Math.max(size, held == null ? 4096 : 2 * held.capacity()));
-                java.nio.ByteBuffer larger = java.nio.ByteBuffer.allocate(capacity);
+                ByteBuffer larger = ByteBuffer.allocate(capacity);
                 if (held != null) {
                     larger.put(held.flip());
                 }
@@ -303,59 +360,29 @@ final class UpstreamProxy {
             return true;
         }
 
-        /** Writes one chunk to the client; the backend is read on once the client took it. */
-        private void stream(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
-                Runnable demander) {
-            chunk.retain();
-            response.write(false, chunk.getByteBuffer(), new Callback() {
-                @Override
-                public void succeeded() {
-                    chunk.release();
-                    demander.run();
-                }
-
-                @Override
-                public void failed(Throwable x) {
-                    chunk.release();
-                    upstream.abort(x);
-                }
-
-                @Override
-                public InvocationType getInvocationType() {
-                    return InvocationType.NON_BLOCKING;
-                }
-            });
-        }
-
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response upstream, java.nio.ByteBuffer content) {
-            throw new UnsupportedOperationException("content is streamed with demand");
-        }
-
-        @Override
-        public void onComplete(org.eclipse.jetty.client.Result result) {
-            long latency = System.nanoTime() - startNanos;
-            if (result.isSucceeded()) {
-                org.eclipse.jetty.client.Response upstream = result.getResponse();
-                lease.succeeded(upstream.getStatus(), latency);
-                if (!relayed) {
-                    relayHeaders(upstream);
-                }
-                java.nio.ByteBuffer body = held;
-                held = null;
-                response.write(true, body == null ? null : body.flip(), callback);
-                return;
+        /** The whole response arrived: what is held goes out with the headers, if they are not out yet. */
+        void succeeded(int status, Iterable<HttpField> headers) {
+            lease.succeeded(status, System.nanoTime() - startNanos);
+            if (!relayed) {
+                relayHeaders(status, headers);
             }
+            ByteBuffer body = held;
             held = null;
-            Throwable clientFailure = body == null ? null : body.clientFailure;
-            if (clientFailure != null) {
+            response.write(true, body == null ? null : body.flip(), callback);
+        }
+
+        /** The try failed: retried elsewhere when safe, else answered 502/504 (or cut, once the response began). */
+        void fail(Throwable failure) {
+            long latency = System.nanoTime() - startNanos;
+            held = null;
+            Throwable clientGone = clientFailure();
+            if (clientGone != null) {
                 // the client went away or cut its body short: not the backend's failure (NGINX logs it as 499)
                 lease.succeeded(CLIENT_CLOSED, latency);
                 metrics.error();
-                callback.failed(clientFailure);
+                callback.failed(clientGone);
                 return;
             }
-            Throwable failure = result.getFailure();
             lease.failed(failure);
             metrics.upstreamError();
             if (!relayed && canRetry(failure)) {
@@ -363,16 +390,13 @@ final class UpstreamProxy {
                 next.add(lease.backend().id());
                 LOG.debug("Retrying {} {} elsewhere after {} failed: {}", exchange.method(), exchange.rawPath(),
                         lease.backend().id(), failure.toString());
-                attempt(exchange, request, response, callback, next, tryNumber + 1);
-                return;
-            }
-            if (response.isCommitted()) {
-                metrics.error();
-                callback.failed(failure);
+                attempt(exchange, request, response, callback, body(), next, tryNumber + 1);
                 return;
             }
             metrics.error();
-            if (failure instanceof TimeoutException) {
+            if (response.isCommitted()) {
+                callback.failed(failure);
+            } else if (failure instanceof TimeoutException) {
                 ErrorResponses.send(request, response, callback, 504, "upstream timed out");
             } else {
                 ErrorResponses.send(request, response, callback, 502, "upstream unavailable");
@@ -391,7 +415,183 @@ final class UpstreamProxy {
             if (!committed) {
                 return true; // not a byte of the request went out, so its body was not read either
             }
-            return body == null && idempotent(request.getMethod());
+            return body() == null && idempotent(request.getMethod());
+        }
+    }
+
+    /** A request without a body, over the listener's own connection to the backend. */
+    private final class DirectTry extends Try implements UpstreamPool.Waiter, UpstreamConnection.Listener {
+
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile UpstreamConnection connection;
+        private Scheduler.Task timeout;
+        private int status;
+        private List<HttpField> upstreamHeaders;
+
+        DirectTry(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
+                Set<String> excluded, int tryNumber) {
+            super(exchange, request, response, callback, lease, excluded, tryNumber);
+        }
+
+        @Override
+        ClientBody body() {
+            return null;
+        }
+
+        void start() {
+            if (totalTimeoutMs > 0) {
+                timeout = scheduler.schedule(this::timedOut, totalTimeoutMs, TimeUnit.MILLISECONDS);
+            }
+            pool.acquire(lease.backend(), this);
+        }
+
+        private void timedOut() {
+            TimeoutException failure = new TimeoutException("no whole answer from " + lease.backend().id()
+                    + " within upstream.total.timeout.ms " + totalTimeoutMs);
+            UpstreamConnection current = connection;
+            if (current != null) {
+                current.abort(failure);
+            } else {
+                onFailure(failure);
+            }
+        }
+
+        @Override
+        public boolean ready(UpstreamConnection upstream) {
+            if (finished.get()) {
+                return false;
+            }
+            connection = upstream;
+            committed = true;
+            upstream.send(head(), HttpMethod.HEAD.is(request.getMethod()), this);
+            return true;
+        }
+
+        /** The request line and headers, in HTTP/1.1. */
+        private CharSequence head() {
+            StringBuilder head = new StringBuilder(512).append(request.getMethod()).append(' ')
+                    .append(pathAndQuery(request)).append(" HTTP/1.1\r\n");
+            copyRequestHeaders(exchange, request, field -> {
+                head.append(field.getName()).append(": ");
+                String value = field.getValue();
+                for (int i = 0; i < value.length(); i++) {
+                    char c = value.charAt(i);
+                    // as Jetty's generator sanitises: no line breaks, nothing beyond ISO-8859-1
+                    head.append(c == '\r' || c == '\n' ? ' ' : c > 0xFF ? '?' : c);
+                }
+                head.append("\r\n");
+            });
+            return head;
+        }
+
+        @Override
+        public void onHeaders(int code, List<HttpField> headers) {
+            status = code;
+            upstreamHeaders = headers;
+            headers(headers);
+        }
+
+        @Override
+        public boolean onContent(ByteBuffer content, Runnable resume) {
+            return content(status, upstreamHeaders, content, resume, x -> connection.abort(x));
+        }
+
+        @Override
+        public void onComplete(int code, List<HttpField> headers) {
+            if (end()) {
+                succeeded(code, headers);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            if (end()) {
+                fail(failure);
+            }
+        }
+
+        @Override
+        public void failed(Throwable failure) {
+            onFailure(failure); // no connection to the backend (refused, timed out, or too many waiting)
+        }
+
+        private boolean end() {
+            if (!finished.compareAndSet(false, true)) {
+                return false;
+            }
+            Scheduler.Task task = timeout;
+            if (task != null) {
+                task.cancel();
+            }
+            return true;
+        }
+    }
+
+    /** A request with a body, streamed over Jetty's HttpClient. */
+    private final class ClientTry extends Try implements org.eclipse.jetty.client.Response.Listener {
+
+        private final ClientBody body;
+
+        ClientTry(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
+                Set<String> excluded, int tryNumber, ClientBody body) {
+            super(exchange, request, response, callback, lease, excluded, tryNumber);
+            this.body = body;
+        }
+
+        @Override
+        ClientBody body() {
+            return body;
+        }
+
+        @Override
+        Throwable clientFailure() {
+            Throwable failure = body.clientFailure;
+            return failure != null ? failure : super.clientFailure();
+        }
+
+        @Override
+        public void onBegin(org.eclipse.jetty.client.Response upstream) {
+            committed = true; // the backend answers, so it has the request, even if its commit was not seen yet
+        }
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response upstream) {
+            headers(upstream.getHeaders());
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
+                Runnable demander) {
+            if (!chunk.hasRemaining()) {
+                demander.run();
+                return;
+            }
+            chunk.retain();
+            if (!content(upstream.getStatus(), upstream.getHeaders(), chunk.getByteBuffer(), () -> {
+                chunk.release();
+                demander.run();
+            }, x -> {
+                chunk.release();
+                upstream.abort(x);
+            })) {
+                chunk.release();
+                demander.run();
+            }
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response upstream, ByteBuffer content) {
+            throw new UnsupportedOperationException("content is streamed with demand");
+        }
+
+        @Override
+        public void onComplete(org.eclipse.jetty.client.Result result) {
+            if (result.isSucceeded()) {
+                org.eclipse.jetty.client.Response upstream = result.getResponse();
+                succeeded(upstream.getStatus(), upstream.getHeaders());
+            } else {
+                fail(result.getFailure());
+            }
         }
     }
 }

@@ -180,7 +180,7 @@ final class WebSocketTunnel {
         JettyExchange exchange = handshake.exchange;
         Request request = handshake.request;
         HttpFields.Mutable headers = HttpFields.build();
-        UpstreamProxy.copyRequestHeaders(exchange, request, headers);
+        UpstreamProxy.copyRequestHeaders(exchange, request, headers::add);
         if (handshake.key != null) {
             headers.put(HttpHeader.UPGRADE, "websocket");
             headers.put(HttpHeader.SEC_WEBSOCKET_KEY, handshake.key);

@@ -1,0 +1,363 @@
+package io.gatehouse.listener.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadPendingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One keep-alive HTTP/1.1 connection to a backend, run by the HTTPS connector's selector thread. It carries one
+ * exchange at a time: it writes the request head in one write, parses the response with Jetty's HTTP parser and hands
+ * it to its {@link Listener}, which may pause the parsing while it writes a piece of the body to the client (so the
+ * backend is read no faster than the client takes it). A connection is reused only after a complete, persistent
+ * response with nothing left over.
+ */
+final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
+
+    /** What one exchange on this connection hears of the backend's response. */
+    interface Listener {
+
+        /** The status line and the end-to-end and hop-by-hop headers, as the backend sent them. */
+        void onHeaders(int status, List<HttpField> headers);
+
+        /**
+         * A piece of the body, valid until {@code resume} runs (or, when this returns false, until it returns).
+         *
+         * @return true to pause reading until {@code resume} runs
+         */
+        boolean onContent(ByteBuffer content, Runnable resume);
+
+        /** The whole response has arrived; the connection is already back in the pool (or closed). */
+        void onComplete(int status, List<HttpField> headers);
+
+        /** The exchange failed: connection or protocol error, EOF, timeout. The connection is closed. */
+        void onFailure(Throwable failure);
+    }
+
+    private static final int IDLE = 0;
+    private static final int BUSY = 1;
+    private static final int CLOSED = 2;
+    private static final int NOT_PAUSED = 0;
+    private static final int PAUSING = 1;
+    private static final int PAUSED = 2;
+    private static final int HEAD_BYTES = 4096;
+    private static final int READ_BYTES = 16384;
+
+    final UpstreamPool.Slot slot;
+    private final UpstreamPool pool;
+    private final HttpParser parser;
+    private final AtomicInteger state = new AtomicInteger(BUSY);
+    private final List<HttpField> headers = new ArrayList<>(16);
+    private final Runnable resume = this::resume;
+    private final Callback writeDone = Callback.from(Callback.InvocationType.NON_BLOCKING, this::written, this::fail);
+    /**
+     * The exchange's two halves still to finish before the connection can carry another: the request's write and the
+     * response. A response can be complete before the selector has seen its request's write through.
+     */
+    private final AtomicInteger pending = new AtomicInteger();
+    private UpstreamPool.Waiter first;
+    private ByteBuffer in = BufferUtil.allocateDirect(READ_BYTES);
+    private ByteBuffer out = BufferUtil.allocateDirect(HEAD_BYTES);
+    private volatile Listener listener;
+    private int status;
+    private boolean informational;
+    private boolean complete;
+    private boolean persistent;
+    private boolean eof;
+    private boolean headRequest;
+    /** Whether the listener paused the parsing on a piece of body (see {@link #content}). */
+    private final AtomicInteger pause = new AtomicInteger(NOT_PAUSED);
+
+    UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Slot slot,
+            UpstreamPool.Waiter first) {
+        super(endPoint, executor);
+        this.pool = pool;
+        this.slot = slot;
+        this.first = first;
+        this.parser = new HttpParser(this);
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        UpstreamPool.Waiter waiter = first;
+        first = null;
+        if (!waiter.ready(this)) {
+            pool.release(this);
+        }
+    }
+
+    /** Takes this idle connection for an exchange; false when it closed meanwhile. */
+    boolean take() {
+        return state.compareAndSet(IDLE, BUSY) && getEndPoint().isOpen();
+    }
+
+    /** Back in the pool: watched, so a close by the backend removes it. */
+    void idle() {
+        state.set(IDLE);
+        interested();
+    }
+
+    /**
+     * Sends a request head (the request has no body) and reads the response for {@code listener}.
+     *
+     * @param head the request line and headers, without the final empty line
+     */
+    void send(CharSequence head, boolean headRequest, Listener listener) {
+        this.listener = listener;
+        parser.reset();
+        parser.setHeadResponse(headRequest);
+        this.headRequest = headRequest;
+        status = 0;
+        complete = false;
+        eof = false;
+        headers.clear();
+        int length = head.length() + 2;
+        if (out.capacity() < length) {
+            out = BufferUtil.allocateDirect(Math.max(length, 2 * out.capacity()));
+        }
+        out.clear();
+        for (int i = 0; i < head.length(); i++) {
+            out.put((byte) head.charAt(i));
+        }
+        out.put((byte) '\r').put((byte) '\n').flip();
+        pending.set(2);
+        getEndPoint().write(writeDone, out);
+        if (this.listener != null) {
+            interested();
+        }
+    }
+
+    private void interested() {
+        if (!isFillInterested()) {
+            try {
+                fillInterested();
+            } catch (ReadPendingException alreadyInterested) {
+                // another thread registered it first: either way the connection is watched
+            }
+        }
+    }
+
+    /** Ends the exchange in progress with {@code failure} and closes the connection. */
+    void abort(Throwable failure) {
+        getEndPoint().close(failure);
+    }
+
+    @Override
+    public void onFillable() {
+        if (listener == null) {
+            // idle in the pool: the backend closed it, or sent what nobody asked for
+            if (state.compareAndSet(IDLE, CLOSED)) {
+                getEndPoint().close();
+                return;
+            }
+            if (listener == null) {
+                interested();
+                return;
+            }
+        }
+        read();
+    }
+
+    /** Parses what is buffered and reads more, until the response is complete, paused or needs more bytes. */
+    private void read() {
+        try {
+            while (true) {
+                if (in.hasRemaining() || eof) {
+                    boolean stop = parser.parseNext(in);
+                    if (listener == null) {
+                        return; // failed while parsing
+                    }
+                    if (informational) {
+                        informational = false;
+                        parser.reset();
+                        parser.setHeadResponse(headRequest);
+                        continue;
+                    }
+                    if (complete) {
+                        completed();
+                        return;
+                    }
+                    if (stop) {
+                        return; // paused: resume() goes on
+                    }
+                    if (eof) {
+                        fail(new EOFException("the backend closed the connection before the whole response"));
+                        return;
+                    }
+                }
+                if (!in.hasRemaining()) {
+                    BufferUtil.clear(in);
+                } else if (BufferUtil.space(in) == 0) {
+                    BufferUtil.compact(in);
+                }
+                int filled = getEndPoint().fill(in);
+                if (filled == 0) {
+                    interested();
+                    return;
+                }
+                if (filled < 0) {
+                    // the end of a body delimited by the connection's close, or of a response cut short
+                    eof = true;
+                    persistent = false;
+                    parser.atEOF();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    /** The listener took the piece of body it paused for. */
+    private void resume() {
+        if (pause.compareAndSet(PAUSING, NOT_PAUSED)) {
+            return; // taken while the listener was still in onContent: the parser goes on from there
+        }
+        pause.set(NOT_PAUSED);
+        if (listener != null) {
+            read();
+        }
+    }
+
+    private void completed() {
+        Listener done = listener;
+        listener = null;
+        boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen();
+        try {
+            done.onComplete(status, headers);
+        } finally {
+            if (!reuse) {
+                state.set(CLOSED);
+                getEndPoint().close();
+            } else if (pending.decrementAndGet() == 0) {
+                pool.release(this);
+            }
+        }
+    }
+
+    private void written() {
+        if (pending.decrementAndGet() == 0) {
+            pool.release(this); // the response was complete first
+        }
+    }
+
+    private void fail(Throwable failure) {
+        Listener failed = listener;
+        listener = null;
+        state.set(CLOSED);
+        getEndPoint().close(failure);
+        if (failed != null) {
+            failed.onFailure(failure);
+        }
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        state.set(CLOSED);
+        pool.closed(this);
+        Listener failed = listener;
+        listener = null;
+        if (failed != null) {
+            failed.onFailure(cause != null ? cause : new EOFException("the connection to the backend closed"));
+        }
+    }
+
+    @Override
+    public void onFillInterestedFailed(Throwable cause) {
+        fail(cause);
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        if (pause.get() != NOT_PAUSED) {
+            return false; // waiting for the client to take the last piece, not for the backend
+        }
+        fail(timeout);
+        return true;
+    }
+
+    // ---- HttpParser.ResponseHandler
+
+    @Override
+    public void startResponse(HttpVersion version, int code, String reason) {
+        status = code;
+        persistent = version == HttpVersion.HTTP_1_1;
+        headers.clear();
+    }
+
+    @Override
+    public void parsedHeader(HttpField field) {
+        if (field.getHeader() == HttpHeader.CONNECTION) {
+            if (field.contains(HttpHeaderValue.CLOSE.asString())) {
+                persistent = false;
+            }
+        }
+        headers.add(field);
+    }
+
+    @Override
+    public boolean headerComplete() {
+        if (status >= 100 && status < 200) {
+            return false; // 103 Early Hints and the like: not relayed, the final response follows
+        }
+        Listener current = listener;
+        if (current != null) {
+            current.onHeaders(status, headers);
+        }
+        return false;
+    }
+
+    @Override
+    public boolean content(ByteBuffer content) {
+        Listener current = listener;
+        if (current == null) {
+            return true;
+        }
+        pause.set(PAUSING);
+        if (current.onContent(content, resume) && pause.compareAndSet(PAUSING, PAUSED)) {
+            return true;
+        }
+        pause.set(NOT_PAUSED);
+        return false;
+    }
+
+    @Override
+    public boolean contentComplete() {
+        return false;
+    }
+
+    @Override
+    public boolean messageComplete() {
+        if (status >= 100 && status < 200) {
+            informational = true;
+        } else {
+            complete = true;
+        }
+        return true;
+    }
+
+    @Override
+    public void earlyEOF() {
+        // reported by read() once the parser has seen the end of the stream
+    }
+
+    @Override
+    public void badMessage(org.eclipse.jetty.http.HttpException failure) {
+        fail(new IOException("the backend sent a malformed response: " + failure.getReason(), (Throwable) failure));
+    }
+}

@@ -1,0 +1,148 @@
+package io.gatehouse.listener.internal;
+
+import io.gatehouse.api.balancer.Backend;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+
+/**
+ * Keep-alive HTTP/1.1 connections to each backend, opened on the HTTPS connector's selector. An idle connection is
+ * reused most-recently-used first (the warmest one, as NGINX's keepalive cache does) and watched while idle, so one
+ * the backend closes leaves the pool at once. At {@code upstream.max.connections.per.backend} open connections a
+ * request waits for one to come free, up to {@link #MAX_WAITING} per backend; beyond that it is refused.
+ */
+final class UpstreamPool {
+
+    /** Requests that may wait for a connection to a backend at its connection limit. */
+    static final int MAX_WAITING = 1024;
+
+    /** Who gets the connection a request waits for. */
+    interface Waiter {
+
+        /** @return false when the request no longer wants it (it timed out meanwhile); the connection stays free */
+        boolean ready(UpstreamConnection connection);
+
+        void failed(Throwable failure);
+    }
+
+    private final GatewayConnector connector;
+    private final int maxPerBackend;
+    private final long connectTimeoutMs;
+    private final long idleTimeoutMs;
+    private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+
+    UpstreamPool(GatewayConnector connector, int maxPerBackend, long connectTimeoutMs, long idleTimeoutMs) {
+        this.connector = connector;
+        this.maxPerBackend = maxPerBackend;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    /** Hands {@code waiter} a connection to {@code backend}: an idle one, a new one, or the next one freed. */
+    void acquire(Backend backend, Waiter waiter) {
+        Slot slot = slots.computeIfAbsent(backend.id(), id -> new Slot(backend.host(), backend.port()));
+        UpstreamConnection idle = null;
+        boolean dial = false;
+        synchronized (slot) {
+            UpstreamConnection candidate;
+            while ((candidate = slot.idle.pollLast()) != null) {
+                if (candidate.take()) {
+                    idle = candidate;
+                    break;
+                }
+            }
+            if (idle == null) {
+                if (maxPerBackend <= 0 || slot.open < maxPerBackend) {
+                    slot.open++;
+                    dial = true;
+                } else if (slot.waiting.size() < MAX_WAITING) {
+                    slot.waiting.add(waiter);
+                    return;
+                }
+            }
+        }
+        if (idle != null) {
+            give(slot, idle, waiter);
+        } else if (dial) {
+            dial(slot, waiter);
+        } else {
+            waiter.failed(new RejectedExecutionException("more than " + MAX_WAITING + " requests wait for a connection to "
+                    + backend.id() + " (upstream.max.connections.per.backend " + maxPerBackend + ")"));
+        }
+    }
+
+    private void give(Slot slot, UpstreamConnection connection, Waiter waiter) {
+        if (!waiter.ready(connection)) {
+            release(connection);
+        }
+    }
+
+    private void dial(Slot slot, Waiter waiter) {
+        connector.connect(slot.address, connectTimeoutMs, new GatewayConnector.Dial() {
+            @Override
+            public Connection connected(EndPoint endPoint) {
+                endPoint.setIdleTimeout(idleTimeoutMs);
+                return new UpstreamConnection(endPoint, connector.getExecutor(), UpstreamPool.this, slot, waiter);
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                closed(slot);
+                waiter.failed(failure);
+            }
+        });
+    }
+
+    /** A connection whose exchange ended cleanly: the next waiter gets it, or it waits in the pool. */
+    void release(UpstreamConnection connection) {
+        Slot slot = connection.slot;
+        Waiter next;
+        synchronized (slot) {
+            next = slot.waiting.poll();
+            if (next == null) {
+                connection.idle();
+                slot.idle.addLast(connection);
+                return;
+            }
+        }
+        give(slot, connection, next);
+    }
+
+    /** A connection of {@code slot} closed: its place goes to the next waiter, on a new connection. */
+    void closed(UpstreamConnection connection) {
+        Slot slot = connection.slot;
+        synchronized (slot) {
+            slot.idle.remove(connection);
+        }
+        closed(slot);
+    }
+
+    private void closed(Slot slot) {
+        Waiter next;
+        synchronized (slot) {
+            slot.open--;
+            next = slot.waiting.poll();
+            if (next == null) {
+                return;
+            }
+            slot.open++;
+        }
+        dial(slot, next);
+    }
+
+    /** The connections to one backend. */
+    static final class Slot {
+
+        final InetSocketAddress address;
+        final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+        final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+        int open;
+
+        Slot(String host, int port) {
+            this.address = new InetSocketAddress(host, port);
+        }
+    }
+}
