@@ -7,6 +7,7 @@ import java.nio.channels.ReadPendingException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
@@ -15,9 +16,11 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One keep-alive HTTP/1.1 connection to a backend, run by the HTTPS connector's selector thread. It carries one
@@ -70,6 +73,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
      */
     private final AtomicInteger pending = new AtomicInteger();
     private UpstreamPool.Waiter first;
+    private final CyclicTimeout deadline;
+    private volatile long timeoutMs;
     private ByteBuffer in = BufferUtil.allocateDirect(READ_BYTES);
     private ByteBuffer out = BufferUtil.allocateDirect(HEAD_BYTES);
     private volatile Listener listener;
@@ -82,13 +87,21 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     /** Whether the listener paused the parsing on a piece of body (see {@link #content}). */
     private final AtomicInteger pause = new AtomicInteger(NOT_PAUSED);
 
-    UpstreamConnection(EndPoint endPoint, Executor executor, UpstreamPool pool, UpstreamPool.Slot slot,
-            UpstreamPool.Waiter first) {
+    UpstreamConnection(EndPoint endPoint, Executor executor, Scheduler scheduler, UpstreamPool pool,
+            UpstreamPool.Slot slot, UpstreamPool.Waiter first) {
         super(endPoint, executor);
         this.pool = pool;
         this.slot = slot;
         this.first = first;
         this.parser = new HttpParser(this);
+        // one timer per connection, moved on by each exchange, rather than a task scheduled and cancelled per request
+        this.deadline = new CyclicTimeout(scheduler) {
+            @Override
+            public void onTimeoutExpired() {
+                abort(new TimeoutException("no whole answer from " + slot.address + " within upstream.total.timeout.ms "
+                        + timeoutMs));
+            }
+        };
     }
 
     @Override
@@ -116,9 +129,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
      * Sends a request head (the request has no body) and reads the response for {@code listener}.
      *
      * @param head the request line and headers, without the final empty line
+     * @param timeoutMs how long the whole response may take, 0 for no limit
      */
-    void send(CharSequence head, boolean headRequest, Listener listener) {
+    void send(CharSequence head, boolean headRequest, long timeoutMs, Listener listener) {
         this.listener = listener;
+        this.timeoutMs = timeoutMs;
+        if (timeoutMs > 0) {
+            deadline.schedule(timeoutMs, TimeUnit.MILLISECONDS);
+        }
         parser.reset();
         parser.setHeadResponse(headRequest);
         this.headRequest = headRequest;
@@ -236,6 +254,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private void completed() {
         Listener done = listener;
         listener = null;
+        deadline.cancel();
         boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen();
         try {
             done.onComplete(status, headers);
@@ -258,6 +277,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private void fail(Throwable failure) {
         Listener failed = listener;
         listener = null;
+        deadline.cancel();
         state.set(CLOSED);
         getEndPoint().close(failure);
         if (failed != null) {
@@ -268,6 +288,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     @Override
     public void onClose(Throwable cause) {
         super.onClose(cause);
+        deadline.destroy();
         state.set(CLOSED);
         pool.closed(this);
         Listener failed = listener;

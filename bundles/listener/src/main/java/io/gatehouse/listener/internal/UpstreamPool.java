@@ -22,6 +22,9 @@ final class UpstreamPool {
     /** Who gets the connection a request waits for. */
     interface Waiter {
 
+        /** No connection is free: the request waits for one (its time limit runs meanwhile). */
+        void queued();
+
         /** @return false when the request no longer wants it (it timed out meanwhile); the connection stays free */
         boolean ready(UpstreamConnection connection);
 
@@ -46,6 +49,7 @@ final class UpstreamPool {
         Slot slot = slots.computeIfAbsent(backend.id(), id -> new Slot(backend.host(), backend.port()));
         UpstreamConnection idle = null;
         boolean dial = false;
+        boolean queued = false;
         synchronized (slot) {
             UpstreamConnection candidate;
             while ((candidate = slot.idle.pollLast()) != null) {
@@ -60,12 +64,16 @@ final class UpstreamPool {
                     dial = true;
                 } else if (slot.waiting.size() < MAX_WAITING) {
                     slot.waiting.add(waiter);
-                    return;
+                    queued = true;
                 }
             }
         }
+        if (queued) {
+            waiter.queued();
+            return;
+        }
         if (idle != null) {
-            give(slot, idle, waiter);
+            give(idle, waiter);
         } else if (dial) {
             dial(slot, waiter);
         } else {
@@ -74,7 +82,7 @@ final class UpstreamPool {
         }
     }
 
-    private void give(Slot slot, UpstreamConnection connection, Waiter waiter) {
+    private void give(UpstreamConnection connection, Waiter waiter) {
         if (!waiter.ready(connection)) {
             release(connection);
         }
@@ -85,7 +93,8 @@ final class UpstreamPool {
             @Override
             public Connection connected(EndPoint endPoint) {
                 endPoint.setIdleTimeout(idleTimeoutMs);
-                return new UpstreamConnection(endPoint, connector.getExecutor(), UpstreamPool.this, slot, waiter);
+                return new UpstreamConnection(endPoint, connector.getExecutor(), connector.getScheduler(),
+                        UpstreamPool.this, slot, waiter);
             }
 
             @Override
@@ -108,7 +117,7 @@ final class UpstreamPool {
                 return;
             }
         }
-        give(slot, connection, next);
+        give(connection, next);
     }
 
     /** A connection of {@code slot} closed: its place goes to the next waiter, on a new connection. */

@@ -248,6 +248,10 @@ final class UpstreamProxy {
             this.tryNumber = tryNumber;
         }
 
+        long startNanos() {
+            return startNanos;
+        }
+
         /** The client's request body, or null (then a try that sent a byte of it is never repeated). */
         abstract ClientBody body();
 
@@ -424,7 +428,8 @@ final class UpstreamProxy {
 
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile UpstreamConnection connection;
-        private Scheduler.Task timeout;
+        /** The time limit while the request waits for a free connection (the connection has its own). */
+        private volatile Scheduler.Task waiting;
         private int status;
         private List<HttpField> upstreamHeaders;
 
@@ -439,20 +444,20 @@ final class UpstreamProxy {
         }
 
         void start() {
-            if (totalTimeoutMs > 0) {
-                timeout = scheduler.schedule(this::timedOut, totalTimeoutMs, TimeUnit.MILLISECONDS);
-            }
             pool.acquire(lease.backend(), this);
         }
 
-        private void timedOut() {
-            TimeoutException failure = new TimeoutException("no whole answer from " + lease.backend().id()
-                    + " within upstream.total.timeout.ms " + totalTimeoutMs);
-            UpstreamConnection current = connection;
-            if (current != null) {
-                current.abort(failure);
-            } else {
-                onFailure(failure);
+        @Override
+        public void queued() {
+            if (totalTimeoutMs > 0) {
+                waiting = scheduler.schedule(this::waitedTooLong, totalTimeoutMs, TimeUnit.MILLISECONDS);
+            }
+        }
+
+        private void waitedTooLong() {
+            if (connection == null) {
+                onFailure(new TimeoutException("no connection to " + lease.backend().id()
+                        + " came free within upstream.total.timeout.ms " + totalTimeoutMs));
             }
         }
 
@@ -463,7 +468,14 @@ final class UpstreamProxy {
             }
             connection = upstream;
             committed = true;
-            upstream.send(head(), HttpMethod.HEAD.is(request.getMethod()), this);
+            long timeoutMs = totalTimeoutMs;
+            Scheduler.Task task = waiting;
+            if (task != null) {
+                task.cancel();
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos());
+                timeoutMs = Math.max(1, totalTimeoutMs - waited);
+            }
+            upstream.send(head(), HttpMethod.HEAD.is(request.getMethod()), timeoutMs, this);
             return true;
         }
 
@@ -519,7 +531,7 @@ final class UpstreamProxy {
             if (!finished.compareAndSet(false, true)) {
                 return false;
             }
-            Scheduler.Task task = timeout;
+            Scheduler.Task task = waiting;
             if (task != null) {
                 task.cancel();
             }
