@@ -19,12 +19,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.AfterClass;
@@ -189,12 +191,67 @@ public class PlatformScriptIT {
             assertEquals("processes left after stop", List.of(), platform.processes());
             assertTrue(PlatformScript.isFree(platform.port("GATEWAY_HTTP_PORT")));
             assertTrue(PlatformScript.isFree(platform.port("DB_PORT")));
+
+            // the same runtime started again with MEMBERSHIP=off: no container keeps gatehouse-membership
+            assertMembershipOffInstallsItNowhere(platform);
         } finally {
             if (!platform.processes().isEmpty()) {
                 platform.run(120, "stop");
                 platform.killLeftovers();
             }
         }
+    }
+
+    /**
+     * {@code MEMBERSHIP=off} on a runtime whose containers ran with membership (their OSGi caches hold it): the next
+     * start leaves {@code gatehouse-membership} out of the gateway and of every app container, even though
+     * {@code APP_FEATURES} lists it, and no container runs a cluster member.
+     */
+    private static void assertMembershipOffInstallsItNowhere(PlatformScript platform) throws IOException {
+        String appFeatures = Files.readAllLines(platform.root.resolve("platform.conf"), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("APP_FEATURES=")).findFirst().orElseThrow()
+                .substring("APP_FEATURES=".length()).replace("\"", "");
+        platform.env.put("GATEHOUSE_MEMBERSHIP", "off");
+        platform.env.put("GATEHOUSE_APP_FEATURES", appFeatures + " gatehouse-membership");
+
+        PlatformScript.Result start = platform.run(420, "start");
+        assertEquals("start with MEMBERSHIP=off failed: " + start, 0, start.exitCode);
+        List<String> containers = new ArrayList<>(List.of("gateway"));
+        for (int i = 1; i <= APPS; i++) {
+            containers.add("app-" + i);
+        }
+        for (String name : containers) {
+            Matcher role = Pattern.compile("(?m)^" + name + ": starting \\((.*)\\)$").matcher(start.output);
+            assertTrue(name + " not started:\n" + start.output, role.find());
+            assertFalse(name + " started with membership: " + role.group(1), role.group(1).contains("gatehouse-membership"));
+
+            String[] exec = name.equals("gateway") ? new String[] {"exec"} : new String[] {"__exec", name};
+            PlatformScript.Result features = platform.run(60, concat(exec, "feature:list -i"));
+            assertEquals(name + ": " + features, 0, features.exitCode);
+            assertTrue(name + " lists no role feature:\n" + features.output,
+                    features.output.contains(name.equals("gateway") ? "gatehouse-balancer" : "gatehouse-app"));
+            assertFalse(name + " installed gatehouse-membership with MEMBERSHIP=off:\n" + features.output,
+                    features.output.contains("gatehouse-membership"));
+            // not even its bundle: the membership's shell command is unknown
+            PlatformScript.Result members = platform.run(60, concat(exec, "cluster:members"));
+            assertNotEquals(name + ": " + members, 0, members.exitCode);
+            assertTrue(name + ": " + members.output, members.output.contains("Command not found"));
+        }
+        // no Hazelcast member listens on the cluster ports the platform configured
+        assertTrue(PlatformScript.isFree(platform.port("GATEWAY_CLUSTER_PORT")));
+        for (int i = 0; i < APPS; i++) {
+            assertTrue(PlatformScript.isFree(platform.port("APP_CLUSTER_PORT_BASE") + i));
+        }
+
+        PlatformScript.Result stop = platform.run(120, "stop");
+        assertEquals(stop.toString(), 0, stop.exitCode);
+        assertEquals("processes left after stop", List.of(), platform.processes());
+    }
+
+    private static String[] concat(String[] first, String last) {
+        String[] all = Arrays.copyOf(first, first.length + 1);
+        all[first.length] = last;
+        return all;
     }
 
     /** Six logins from one client through the public listener: the sixth gets 429 and is stored as a security event. */

@@ -90,6 +90,11 @@ final class BootGate implements AutoCloseable {
         }
     }
 
+    /** Whether the boot is done (or the gate was closed): {@link #await()} then returns at once. */
+    boolean isOpen() {
+        return open.getCount() == 0;
+    }
+
     /**
      * Waits until the boot is done (at most {@link #MAX_WAIT_SECONDS}).
      *
