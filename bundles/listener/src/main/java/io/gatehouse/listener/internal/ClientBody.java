@@ -3,12 +3,10 @@ package io.gatehouse.listener.internal;
 import org.eclipse.jetty.io.Content;
 
 /**
- * The client's request body as the upstream request reads it. An upstream failure (a backend that refused the
- * connection, or died) makes Jetty's client fail the content source it was sending; passed on, that would fail the
- * client's request itself, so a retry on another backend would read the first backend's failure instead of the body,
- * and blame that backend for it. Failures from the upstream side stay here: the client's request stays readable for
- * the next try, and is failed, if it has to be, by the listener's own answer. A failure of the client's own body is
- * remembered, so the backend is not blamed for it.
+ * The client's request body as an upstream try reads it. A failure of the client's own body (the client went away, or
+ * sent less than it announced) is remembered, so the backend is not blamed for it. Failures from the upstream side are
+ * never passed on to the client's request: it stays readable, untouched, for a try on another backend when nothing
+ * of it was read yet, and is failed, if it has to be, by the listener's own answer.
  */
 final class ClientBody implements Content.Source {
 

@@ -3,9 +3,6 @@ package io.gatehouse.listener.internal;
 import io.gatehouse.api.balancer.LoadBalancer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
-import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
@@ -28,7 +25,8 @@ final class GatewayServer {
 
     final ListenerConfig config;
     private final Server server;
-    private final HttpClient client;
+    /** Opens the backend side of WebSocket tunnels. */
+    private final ClientConnector webSocketConnector;
     private final GatewayConnector https;
     private final ServerConnector http;
     final CertificateWatcher certificates;
@@ -134,22 +132,14 @@ final class GatewayServer {
 
         ClientConnector clientConnector = new ClientConnector();
         clientConnector.setSelectors(1);
-        HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(clientConnector);
-        // upstream responses are handled on the client's selector thread: the listener only writes them on
-        // asynchronously, so a hand-off to a worker thread would only cost a context switch
-        transport.setInvocationType(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
-        client = new HttpClient(transport);
-        client.setExecutor(threads);
-        client.setConnectTimeout(config.upstream_connect_timeout_ms());
-        client.setIdleTimeout(config.upstream_idle_timeout_ms());
-        client.setMaxConnectionsPerDestination(config.upstream_max_connections_per_backend());
-        client.setFollowRedirects(false);
-        client.setUserAgentField(null);
-        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        clientConnector.setExecutor(threads);
+        clientConnector.setConnectTimeout(java.time.Duration.ofMillis(config.upstream_connect_timeout_ms()));
+        clientConnector.setIdleTimeout(java.time.Duration.ofMillis(config.upstream_idle_timeout_ms()));
+        webSocketConnector = clientConnector;
 
         UpstreamPool pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
                 config.upstream_connect_timeout_ms(), config.upstream_idle_timeout_ms());
-        UpstreamProxy proxy = new UpstreamProxy(client, pool, server.getScheduler(), balancer, metrics, config);
+        UpstreamProxy proxy = new UpstreamProxy(pool, server.getScheduler(), balancer, metrics, config);
         WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
         GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
                 errorHeaderFilters);
@@ -159,8 +149,7 @@ final class GatewayServer {
 
     private void start() throws Exception {
         try {
-            client.start();
-            relayOnly(client);
+            webSocketConnector.start();
             server.start();
         } catch (Exception e) {
             stop();
@@ -192,22 +181,9 @@ final class GatewayServer {
             LOG.warn("Listener did not stop cleanly", e);
         }
         try {
-            client.stop();
+            webSocketConnector.stop();
         } catch (Exception e) {
-            LOG.warn("Upstream client did not stop cleanly", e);
+            LOG.warn("The WebSocket connector did not stop cleanly", e);
         }
-    }
-
-    /**
-     * The client relays what a backend answers, it never acts on it. Run after {@code start()}, which installs the
-     * defaults: content decoders (Content-Encoding passes through untouched) and every protocol handler. Without the
-     * authentication handlers a backend's 401 or 407 is an answer for the client (with them, one without a challenge
-     * header fails the exchange, a 502 and a backend marked failed, and one with it is retried with credentials the
-     * gateway lacks); redirects are the client's to follow; 100 Continue never comes, since Expect is not forwarded
-     * (HopByHop); and no handler is looked up on every response.
-     */
-    static void relayOnly(HttpClient client) {
-        client.getContentDecoderFactories().clear();
-        client.getProtocolHandlers().clear();
     }
 }

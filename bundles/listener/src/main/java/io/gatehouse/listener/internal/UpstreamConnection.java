@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadPendingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,6 +17,7 @@ import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.util.BufferUtil;
@@ -66,6 +68,16 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final AtomicInteger state = new AtomicInteger(BUSY);
     private final List<HttpField> headers = new ArrayList<>(16);
     private final Runnable resume = this::resume;
+    private final Runnable pumpTask = this::pump;
+    private final Callback headWritten = Callback.from(Callback.InvocationType.NON_BLOCKING, this::pump, this::fail);
+    private static final byte[] CHUNK_END = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] CHUNK_END_LAST = {'\r', '\n', '0', '\r', '\n', '\r', '\n'};
+    private static final byte[] NO_BYTES = {};
+    /** The client's body still to send, or null. */
+    private volatile Content.Source body;
+    private boolean chunked;
+
     private final Callback writeDone = Callback.from(Callback.InvocationType.NON_BLOCKING, this::written, this::fail);
     /**
      * The exchange's two halves still to finish before the connection can carry another: the request's write and the
@@ -126,13 +138,21 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     }
 
     /**
-     * Sends a request head (the request has no body) and reads the response for {@code listener}.
+     * Sends a request and reads the response for {@code listener}: the head, then the body (if any) as the client
+     * sends it, each piece written before the next is read (back-pressure both ways), chunked when its length is not
+     * known.
      *
-     * @param head the request line and headers, without the final empty line
+     * @param head the request line and headers, without the final empty line (and, for a body of unknown length,
+     *     with {@code Transfer-Encoding: chunked})
+     * @param body the client's request body, or null
+     * @param chunked whether the body is sent in chunks (its length is not known)
      * @param timeoutMs how long the whole response may take, 0 for no limit
      */
-    void send(CharSequence head, boolean headRequest, long timeoutMs, Listener listener) {
+    void send(CharSequence head, boolean headRequest, Content.Source body, boolean chunked, long timeoutMs,
+            Listener listener) {
         this.listener = listener;
+        this.body = body;
+        this.chunked = chunked;
         this.timeoutMs = timeoutMs;
         if (timeoutMs > 0) {
             deadline.schedule(timeoutMs, TimeUnit.MILLISECONDS);
@@ -154,7 +174,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
         out.put((byte) '\r').put((byte) '\n').flip();
         pending.set(2);
-        getEndPoint().write(writeDone, out);
+        getEndPoint().write(body == null ? writeDone : headWritten, out);
         if (this.listener != null) {
             interested();
         }
@@ -255,7 +275,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         Listener done = listener;
         listener = null;
         deadline.cancel();
-        boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen();
+        // an answer that came before the whole request went out (a backend refusing a body early) ends the connection
+        boolean bodyUnsent = body != null;
+        body = null;
+        boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen() && !bodyUnsent;
         try {
             done.onComplete(status, headers);
         } finally {
@@ -274,9 +297,50 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
     }
 
+    /** Writes the body's next piece, or waits for the client to send it; ends with the request's last byte. */
+    private void pump() {
+        Content.Source source = body;
+        if (source == null || listener == null) {
+            return; // the exchange ended (answered early, or failed) before its body was sent
+        }
+        Content.Chunk chunk = source.read();
+        if (chunk == null) {
+            source.demand(pumpTask);
+            return;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+            abort(chunk.getFailure()); // the client's body failed: the body source remembers it was the client's
+            return;
+        }
+        boolean last = chunk.isLast();
+        ByteBuffer data = chunk.getByteBuffer();
+        Callback next = Callback.from(Callback.InvocationType.NON_BLOCKING, () -> {
+            chunk.release();
+            if (last) {
+                body = null;
+                written();
+            } else {
+                pump();
+            }
+        }, x -> {
+            chunk.release();
+            fail(x);
+        });
+        if (!chunked) {
+            getEndPoint().write(next, data);
+        } else if (data.hasRemaining()) {
+            ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(data.remaining()) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            getEndPoint().write(next, size, data, ByteBuffer.wrap(last ? CHUNK_END_LAST : CHUNK_END));
+        } else {
+            getEndPoint().write(next, ByteBuffer.wrap(last ? LAST_CHUNK : NO_BYTES));
+        }
+    }
+
     private void fail(Throwable failure) {
         Listener failed = listener;
         listener = null;
+        body = null;
         deadline.cancel();
         state.set(CLOSED);
         getEndPoint().close(failure);

@@ -1,6 +1,5 @@
 package io.gatehouse.listener.internal;
 
-import io.gatehouse.api.balancer.Backend;
 import io.gatehouse.api.balancer.Lease;
 import io.gatehouse.api.balancer.LoadBalancer;
 import java.nio.ByteBuffer;
@@ -13,13 +12,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.eclipse.jetty.client.ContentSourceRequestContent;
-import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,10 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proxies an exchange to the backend the {@link LoadBalancer} picks. A request without a body (most of them) goes
- * over the listener's own keep-alive connections ({@link UpstreamPool}), run by the same selector thread as the
- * client's connection; one with a body is streamed over Jetty's HttpClient. Both stream the response (a small one is
- * held whole first, see {@link Try}). A failure is retried on another backend (bounded) when that is safe: nothing
+ * Proxies an exchange to the backend the {@link LoadBalancer} picks, over the listener's own keep-alive connections
+ * ({@link UpstreamPool}), run by the same selector thread as the client's connection. The request body is streamed as
+ * the client sends it; so is the response (a small one is held whole first, see {@link Try}). A failure is retried on another backend (bounded) when that is safe: nothing
  * was sent yet, or the request is idempotent and has no body, and nothing of the failed response reached the client.
  * Every outcome is reported to the lease.
  */
@@ -40,12 +35,10 @@ final class UpstreamProxy {
 
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamProxy.class);
 
-    private final HttpClient client;
     private final UpstreamPool pool;
     private final Scheduler scheduler;
     private final Supplier<LoadBalancer> balancer;
     private final GatewayMetrics metrics;
-    private final long idleTimeoutMs;
     private final long totalTimeoutMs;
     private final int maxTries;
     private final int bufferBytes;
@@ -53,14 +46,12 @@ final class UpstreamProxy {
     /** The status a lease is released with when the client, not the backend, ended the exchange early. */
     static final int CLIENT_CLOSED = 499;
 
-    UpstreamProxy(HttpClient client, UpstreamPool pool, Scheduler scheduler, Supplier<LoadBalancer> balancer,
-            GatewayMetrics metrics, ListenerConfig config) {
-        this.client = client;
+    UpstreamProxy(UpstreamPool pool, Scheduler scheduler, Supplier<LoadBalancer> balancer, GatewayMetrics metrics,
+            ListenerConfig config) {
         this.pool = pool;
         this.scheduler = scheduler;
         this.balancer = balancer;
         this.metrics = metrics;
-        this.idleTimeoutMs = config.upstream_idle_timeout_ms();
         this.totalTimeoutMs = config.upstream_total_timeout_ms();
         this.maxTries = 1 + Math.max(0, config.upstream_retries());
         this.bufferBytes = config.upstream_buffer_bytes();
@@ -123,30 +114,7 @@ final class UpstreamProxy {
         }
         Lease lease = acquired.get();
         exchange.backend = lease.backend().id();
-        if (body != null) {
-            sendWithBody(exchange, request, response, callback, body, lease, excluded, tryNumber);
-        } else {
-            new DirectTry(exchange, request, response, callback, lease, excluded, tryNumber).start();
-        }
-    }
-
-    private void sendWithBody(JettyExchange exchange, Request request, Response response, Callback callback,
-            ClientBody body, Lease lease, Set<String> excluded, int tryNumber) {
-        Backend backend = lease.backend();
-        org.eclipse.jetty.client.Request upstream = client.newRequest(backend.host(), backend.port())
-                .scheme("http")
-                .method(request.getMethod())
-                .path(pathAndQuery(request))
-                .version(HttpVersion.HTTP_1_1)
-                .idleTimeout(idleTimeoutMs, TimeUnit.MILLISECONDS)
-                .headers(headers -> copyRequestHeaders(exchange, request, headers::add));
-        if (totalTimeoutMs > 0) {
-            upstream.timeout(totalTimeoutMs, TimeUnit.MILLISECONDS);
-        }
-        upstream.body(new ContentSourceRequestContent(body, request.getHeaders().get(HttpHeader.CONTENT_TYPE)));
-        ClientTry attempt = new ClientTry(exchange, request, response, callback, lease, excluded, tryNumber, body);
-        upstream.onRequestCommit(r -> attempt.committed = true);
-        upstream.send(attempt);
+        new Try(exchange, request, response, callback, body, lease, excluded, tryNumber).start();
     }
 
     static String pathAndQuery(Request request) {
@@ -215,13 +183,14 @@ final class UpstreamProxy {
      * {@code X-Accel-Buffering: no} (NGINX's header for it) is streamed as it arrives, with the backend read only as
      * fast as the client takes it.
      */
-    private abstract class Try {
+    private final class Try implements UpstreamPool.Waiter, UpstreamConnection.Listener {
 
-        final JettyExchange exchange;
-        final Request request;
-        final Response response;
-        final Callback callback;
-        final Lease lease;
+        private final JettyExchange exchange;
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final ClientBody body;
+        private final Lease lease;
         private final Set<String> excluded;
         private final int tryNumber;
         private final long startNanos = System.nanoTime();
@@ -236,28 +205,29 @@ final class UpstreamProxy {
         private long holdLength;
         /** The held body so far, allocated at its first bytes. */
         private ByteBuffer held;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile UpstreamConnection connection;
+        /** The time limit while the request waits for a free connection (the connection has its own). */
+        private volatile Scheduler.Task waiting;
+        private int status;
+        private List<HttpField> upstreamHeaders;
 
-        Try(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
+        Try(JettyExchange exchange, Request request, Response response, Callback callback, ClientBody body, Lease lease,
                 Set<String> excluded, int tryNumber) {
             this.exchange = exchange;
             this.request = request;
             this.response = response;
             this.callback = callback;
+            this.body = body;
             this.lease = lease;
             this.excluded = excluded;
             this.tryNumber = tryNumber;
         }
 
-        long startNanos() {
-            return startNanos;
-        }
-
-        /** The client's request body, or null (then a try that sent a byte of it is never repeated). */
-        abstract ClientBody body();
-
-        /** Why the client's side failed, if it did; else null (then a failure is the backend's). */
-        Throwable clientFailure() {
-            return clientFailure;
+        /** Why the client's side failed, if it did (its body, or the response's writes); else null. */
+        private Throwable clientFailure() {
+            Throwable failure = body == null ? null : body.clientFailure;
+            return failure != null ? failure : clientFailure;
         }
 
         /** The backend's headers are in: decides between holding and streaming the body. */
@@ -394,7 +364,7 @@ final class UpstreamProxy {
                 next.add(lease.backend().id());
                 LOG.debug("Retrying {} {} elsewhere after {} failed: {}", exchange.method(), exchange.rawPath(),
                         lease.backend().id(), failure.toString());
-                attempt(exchange, request, response, callback, body(), next, tryNumber + 1);
+                attempt(exchange, request, response, callback, body, next, tryNumber + 1);
                 return;
             }
             metrics.error();
@@ -419,28 +389,7 @@ final class UpstreamProxy {
             if (!committed) {
                 return true; // not a byte of the request went out, so its body was not read either
             }
-            return body() == null && idempotent(request.getMethod());
-        }
-    }
-
-    /** A request without a body, over the listener's own connection to the backend. */
-    private final class DirectTry extends Try implements UpstreamPool.Waiter, UpstreamConnection.Listener {
-
-        private final AtomicBoolean finished = new AtomicBoolean();
-        private volatile UpstreamConnection connection;
-        /** The time limit while the request waits for a free connection (the connection has its own). */
-        private volatile Scheduler.Task waiting;
-        private int status;
-        private List<HttpField> upstreamHeaders;
-
-        DirectTry(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
-                Set<String> excluded, int tryNumber) {
-            super(exchange, request, response, callback, lease, excluded, tryNumber);
-        }
-
-        @Override
-        ClientBody body() {
-            return null;
+            return body == null && idempotent(request.getMethod());
         }
 
         void start() {
@@ -472,15 +421,16 @@ final class UpstreamProxy {
             Scheduler.Task task = waiting;
             if (task != null) {
                 task.cancel();
-                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos());
+                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
                 timeoutMs = Math.max(1, totalTimeoutMs - waited);
             }
-            upstream.send(head(), HttpMethod.HEAD.is(request.getMethod()), timeoutMs, this);
+            boolean chunked = body != null && body.getLength() < 0;
+            upstream.send(head(chunked), HttpMethod.HEAD.is(request.getMethod()), body, chunked, timeoutMs, this);
             return true;
         }
 
         /** The request line and headers, in HTTP/1.1. */
-        private CharSequence head() {
+        private CharSequence head(boolean chunked) {
             StringBuilder head = new StringBuilder(512).append(request.getMethod()).append(' ')
                     .append(pathAndQuery(request)).append(" HTTP/1.1\r\n");
             copyRequestHeaders(exchange, request, field -> {
@@ -493,6 +443,9 @@ final class UpstreamProxy {
                 }
                 head.append("\r\n");
             });
+            if (chunked) {
+                head.append("Transfer-Encoding: chunked\r\n");
+            }
             return head;
         }
 
@@ -536,74 +489,6 @@ final class UpstreamProxy {
                 task.cancel();
             }
             return true;
-        }
-    }
-
-    /** A request with a body, streamed over Jetty's HttpClient. */
-    private final class ClientTry extends Try implements org.eclipse.jetty.client.Response.Listener {
-
-        private final ClientBody body;
-
-        ClientTry(JettyExchange exchange, Request request, Response response, Callback callback, Lease lease,
-                Set<String> excluded, int tryNumber, ClientBody body) {
-            super(exchange, request, response, callback, lease, excluded, tryNumber);
-            this.body = body;
-        }
-
-        @Override
-        ClientBody body() {
-            return body;
-        }
-
-        @Override
-        Throwable clientFailure() {
-            Throwable failure = body.clientFailure;
-            return failure != null ? failure : super.clientFailure();
-        }
-
-        @Override
-        public void onBegin(org.eclipse.jetty.client.Response upstream) {
-            committed = true; // the backend answers, so it has the request, even if its commit was not seen yet
-        }
-
-        @Override
-        public void onHeaders(org.eclipse.jetty.client.Response upstream) {
-            headers(upstream.getHeaders());
-        }
-
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response upstream, org.eclipse.jetty.io.Content.Chunk chunk,
-                Runnable demander) {
-            if (!chunk.hasRemaining()) {
-                demander.run();
-                return;
-            }
-            chunk.retain();
-            if (!content(upstream.getStatus(), upstream.getHeaders(), chunk.getByteBuffer(), () -> {
-                chunk.release();
-                demander.run();
-            }, x -> {
-                chunk.release();
-                upstream.abort(x);
-            })) {
-                chunk.release();
-                demander.run();
-            }
-        }
-
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response upstream, ByteBuffer content) {
-            throw new UnsupportedOperationException("content is streamed with demand");
-        }
-
-        @Override
-        public void onComplete(org.eclipse.jetty.client.Result result) {
-            if (result.isSucceeded()) {
-                org.eclipse.jetty.client.Response upstream = result.getResponse();
-                succeeded(upstream.getStatus(), upstream.getHeaders());
-            } else {
-                fail(result.getFailure());
-            }
         }
     }
 }

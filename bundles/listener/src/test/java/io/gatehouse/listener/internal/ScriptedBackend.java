@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP/1.1 backend written on raw sockets, whose answers are chosen by path, so a test controls exactly what the
  * gateway's upstream connection sees: keep-alive or not, a body delimited by the connection's end, a 103 before the
- * answer, a malformed status line, a slow answer, a close right after an answer. Every answer names the connection
+ * answer, a malformed status line, a slow answer, a close right after an answer, an answer before the request's
+ * body. Every answer names the connection
  * it came on and the request's number on it ({@code {"conn":0,"n":2}}), so reuse is visible to the client.
  */
 final class ScriptedBackend implements AutoCloseable {
@@ -78,6 +79,13 @@ final class ScriptedBackend implements AutoCloseable {
                     }
                     case "/early" -> write(out, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                             + ok);
+                    case "/refuse" -> {
+                        // answers before reading the request's body, as a backend refusing an upload does
+                        write(out, "HTTP/1.1 413 Payload Too Large\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                                + body);
+                        Thread.sleep(500);
+                        return;
+                    }
                     case "/bad" -> {
                         write(out, "HTTP/1.1 2x0 Nope\r\n\r\n");
                         return;

@@ -136,6 +136,20 @@ class UpstreamConnectionTest {
     }
 
     @Test
+    void backendAnsweringBeforeTheWholeBodyGetsItsAnswerRelayedAndTheConnectionClosed() throws Exception {
+        try (ScriptedBackend backend = only(new ScriptedBackend())) {
+            byte[] upload = new byte[16 * 1024 * 1024]; // more than the socket buffers between gateway and backend hold
+            HttpResponse<String> refused = h1.send(request("/refuse").POST(HttpRequest.BodyPublishers.ofByteArray(upload))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, refused.statusCode(), refused.body());
+            assertEquals("{\"conn\":0,\"n\":0}", refused.body());
+            assertEquals(List.of("127.0.0.1:" + backend.port() + " ok 413"), balancer.outcomes);
+            // the rest of the upload was never sent: that connection is not reused
+            assertEquals("{\"conn\":1,\"n\":0}", get(h1, "/items").body());
+        }
+    }
+
+    @Test
     void malformedAnswerIsA502AndCountsAgainstTheBackend() throws Exception {
         try (ScriptedBackend backend = only(new ScriptedBackend())) {
             HttpResponse<String> response = get(h1, "/bad");
