@@ -13,7 +13,8 @@
 # Everything it starts is stopped by pid on exit.
 #
 # Environment: DURATION (20), WARMUP (30, gateway JVM), CONNECTIONS (50), DIST (the distribution tar.gz),
-#              FRONTS ("gatehouse nginx haproxy"), ACCESS_LOG (false: access logs off on every front; true: on),
+#              FRONTS ("gatehouse nginx haproxy"), POST (unset; a size in bytes: POST a JSON body of that size instead
+#              of a GET), ACCESS_LOG (false: access logs off on every front; true: on),
 #              PROFILE (false; true: records a JFR profile of the gateway during its measured wrk run into the work
 #              dir, gatehouse.jfr; read it with `jfr print --events jdk.ExecutionSample` or `jfr summary`),
 #              GATEHOUSE_JAVA_OPTS (JVM options of the gateway, default the ones below).
@@ -235,22 +236,30 @@ cpu_ticks() { # pid
   done
   echo "$total"
 }
+# POST=<bytes>: every request is a POST with a JSON body of that size (wrk through a Lua script, h2load with -d)
+WRK_BODY=(); H2_BODY=()
+if [ -n "${POST:-}" ]; then
+  python3 -c "import sys; n=int(sys.argv[1]); print('{\"pad\":\"' + 'x' * max(0, n - 10) + '\"}', end='')" "$POST" > "$WORK/body.json"
+  printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("%s", "rb")\nwrk.body = f:read("*a")\nf:close()\n' "$WORK/body.json" > "$WORK/post.lua"
+  WRK_BODY=(-s "$WORK/post.lua"); H2_BODY=(-d "$WORK/body.json" -H "Content-Type: application/json")
+fi
+
 measure() { # name
   local name="$1"
   echo "== $name: warm-up" >&2
-  taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
   # a few short rounds, so that closing and reopening connections (and HTTP/2) are warm too: a JIT compiles the
   # paths it has seen, and a path first met in the measured run is recompiled during it
-  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
+  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
   if command -v h2load >/dev/null; then
-    taskset -c $LOAD_CPU h2load -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
+    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
   fi
   echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
   if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
     jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
   fi
   local ticks_before; ticks_before=$(cpu_ticks "${PIDS[-1]}")
-  taskset -c $LOAD_CPU wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
   local ticks=$(( $(cpu_ticks "${PIDS[-1]}") - ticks_before ))
   local rps p50 p99 errors cpu
   local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
@@ -261,7 +270,7 @@ measure() { # name
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/$name.wrk" | tr '\n' ' ')
   local h2="-"
   if command -v h2load >/dev/null; then
-    taskset -c $LOAD_CPU h2load -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
+    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
