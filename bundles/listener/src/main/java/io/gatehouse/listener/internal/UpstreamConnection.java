@@ -85,6 +85,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
      */
     private final AtomicInteger pending = new AtomicInteger();
     private UpstreamPool.Waiter first;
+    /** The connection carried an exchange before this one (it was taken from the pool). */
+    private volatile boolean reused;
+    /** Bytes of the current exchange's response have arrived. */
+    private volatile boolean answered;
     private final CyclicTimeout deadline;
     private volatile long timeoutMs;
     private ByteBuffer in = BufferUtil.allocateDirect(READ_BYTES);
@@ -128,6 +132,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     /** Takes this idle connection for an exchange; false when it closed meanwhile. */
     boolean take() {
+        reused = true;
         return state.compareAndSet(IDLE, BUSY) && getEndPoint().isOpen();
     }
 
@@ -151,6 +156,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     void send(CharSequence head, boolean headRequest, Content.Source body, boolean chunked, long timeoutMs,
             Listener listener) {
         this.listener = listener;
+        this.answered = false;
         this.body = body;
         this.chunked = chunked;
         this.timeoutMs = timeoutMs;
@@ -188,6 +194,16 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                 // another thread registered it first: either way the connection is watched
             }
         }
+    }
+
+    /**
+     * Whether the exchange that just failed met a connection the backend had already let go of: a reused keep-alive
+     * connection on which not a byte of an answer arrived. A backend closes an idle connection when its keep-alive
+     * timeout ends (Node.js after 5 s, for example), and a request sent at that moment meets the close: the backend is
+     * fine, the connection was not.
+     */
+    boolean stale() {
+        return reused && !answered;
     }
 
     /** Ends the exchange in progress with {@code failure} and closes the connection. */
@@ -244,6 +260,9 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                     BufferUtil.compact(in);
                 }
                 int filled = getEndPoint().fill(in);
+                if (filled > 0) {
+                    answered = true;
+                }
                 if (filled == 0) {
                     interested();
                     return;

@@ -46,13 +46,25 @@ final class UpstreamPool {
 
     /** Hands {@code waiter} a connection to {@code backend}: an idle one, a new one, or the next one freed. */
     void acquire(Backend backend, Waiter waiter) {
+        acquire(backend, waiter, true);
+    }
+
+    /**
+     * As {@link #acquire(Backend, Waiter)}, but never an idle connection: a new one (or, at the connection limit, the
+     * next one freed, which has just carried a whole exchange).
+     */
+    void acquireNew(Backend backend, Waiter waiter) {
+        acquire(backend, waiter, false);
+    }
+
+    private void acquire(Backend backend, Waiter waiter, boolean idleToo) {
         Slot slot = slots.computeIfAbsent(backend.id(), id -> new Slot(backend.host(), backend.port()));
         UpstreamConnection idle = null;
         boolean dial = false;
         boolean queued = false;
         synchronized (slot) {
             UpstreamConnection candidate;
-            while ((candidate = slot.idle.pollLast()) != null) {
+            while (idleToo && (candidate = slot.idle.pollLast()) != null) {
                 if (candidate.take()) {
                     idle = candidate;
                     break;

@@ -211,6 +211,8 @@ final class UpstreamProxy {
         private volatile Scheduler.Task waiting;
         private int status;
         private List<HttpField> upstreamHeaders;
+        /** A stale keep-alive connection was met once already (see {@link UpstreamConnection#stale}). */
+        private boolean retriedStale;
 
         Try(JettyExchange exchange, Request request, Response response, Callback callback, ClientBody body, Lease lease,
                 Set<String> excluded, int tryNumber) {
@@ -470,6 +472,17 @@ final class UpstreamProxy {
 
         @Override
         public void onFailure(Throwable failure) {
+            UpstreamConnection failed = connection;
+            if (failed != null && failed.stale() && !retriedStale && !(failure instanceof TimeoutException)
+                    && body == null && idempotent(request.getMethod()) && !finished.get()) {
+                // the backend had closed this keep-alive connection: not its failure; once more, on a new connection
+                retriedStale = true;
+                connection = null;
+                LOG.debug("{} {}: a kept-alive connection to {} was closed by the backend ({}); trying a new one",
+                        exchange.method(), exchange.rawPath(), lease.backend().id(), failure.toString());
+                pool.acquireNew(lease.backend(), this);
+                return;
+            }
             if (end()) {
                 fail(failure);
             }

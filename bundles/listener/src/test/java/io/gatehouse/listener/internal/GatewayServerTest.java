@@ -685,8 +685,13 @@ class GatewayServerTest {
                 client.write("bye");
                 assertEquals(-1, client.in().read(), "client side closed after the backend closed");
             }
-            // the client closes: the backend's side closes too
+            // the client closes: the backend's side closes too (counted from once the first tunnel's end is counted)
+            long firstEnd = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (echo.ended.get() < 1 && System.nanoTime() < firstEnd) {
+                Thread.sleep(20);
+            }
             int ended = echo.ended.get();
+            assertEquals(1, ended, "the backend's side of the first tunnel ended");
             try (Upgraded client = upgrade("/chat/other")) {
                 client.read(7);
                 client.write("hi");

@@ -67,6 +67,9 @@ final class ScriptedBackend implements AutoCloseable {
                 String body = "{\"conn\":" + id + ",\"n\":" + n + "}";
                 String ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
                         + "\r\n\r\n" + ("HEAD".equals(method) ? "" : body);
+                if (path.equals("/drop-on-reuse") && n > 0) {
+                    return; // closes a kept-alive connection as the next request arrives, unanswered
+                }
                 switch (path) {
                     case "/close" -> {
                         write(out, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + body.length()

@@ -119,6 +119,20 @@ class UpstreamConnectionTest {
     }
 
     @Test
+    void keptAliveConnectionClosedUnderARequestIsRetriedOnANewOneWithoutBlamingTheBackend() throws Exception {
+        try (ScriptedBackend backend = only(new ScriptedBackend())) {
+            assertEquals("{\"conn\":0,\"n\":0}", get(h1, "/items").body());
+            // the backend closes the kept-alive connection as this request arrives on it (a keep-alive timeout race)
+            HttpResponse<String> response = get(h2, "/drop-on-reuse");
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("{\"conn\":1,\"n\":0}", response.body());
+            String id = "127.0.0.1:" + backend.port();
+            assertEquals(List.of(id + " ok 200", id + " ok 200"), balancer.outcomes);
+            assertEquals(2, backend.heads.stream().filter(h -> h.startsWith("GET /drop-on-reuse ")).count());
+        }
+    }
+
+    @Test
     void informationalAnswersAreSkippedAndHeadAnswersHaveNoBody() throws Exception {
         try (ScriptedBackend backend = only(new ScriptedBackend())) {
             HttpResponse<String> early = get(h1, "/early");
