@@ -66,7 +66,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final UpstreamPool pool;
     private final HttpParser parser;
     private final AtomicInteger state = new AtomicInteger(BUSY);
-    private final List<HttpField> headers = new ArrayList<>(16);
+    private List<HttpField> headers = new ArrayList<>(16);
     private final Runnable resume = this::resume;
     private final Runnable pumpTask = this::pump;
     private final Callback headWritten = Callback.from(Callback.InvocationType.NON_BLOCKING, this::pump, this::fail);
@@ -85,7 +85,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
      */
     private final AtomicInteger pending = new AtomicInteger();
     private UpstreamPool.Waiter first;
-    /** The connection carried an exchange before this one (it was taken from the pool). */
+    /** Exchanges this connection has carried, and whether the current one is not its first. */
+    private int exchanges;
     private volatile boolean reused;
     /** Bytes of the current exchange's response have arrived. */
     private volatile boolean answered;
@@ -132,7 +133,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     /** Takes this idle connection for an exchange; false when it closed meanwhile. */
     boolean take() {
-        reused = true;
         return state.compareAndSet(IDLE, BUSY) && getEndPoint().isOpen();
     }
 
@@ -156,6 +156,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     void send(CharSequence head, boolean headRequest, Content.Source body, boolean chunked, long timeoutMs,
             Listener listener) {
         this.listener = listener;
+        this.reused = exchanges++ > 0;
         this.answered = false;
         this.body = body;
         this.chunked = chunked;
@@ -298,16 +299,18 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         boolean bodyUnsent = body != null;
         body = null;
         boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen() && !bodyUnsent;
-        try {
-            done.onComplete(status, headers);
-        } finally {
-            if (!reuse) {
-                state.set(CLOSED);
-                getEndPoint().close();
-            } else if (pending.decrementAndGet() == 0) {
-                pool.release(this);
-            }
+        int code = status;
+        // the connection goes back before the client gets the answer, so the client's next request finds it free;
+        // the answer's headers move to the listener, since the connection's next exchange fills a new list
+        List<HttpField> fields = headers;
+        headers = new ArrayList<>(16);
+        if (!reuse) {
+            state.set(CLOSED);
+            getEndPoint().close();
+        } else if (pending.decrementAndGet() == 0) {
+            pool.release(this);
         }
+        done.onComplete(code, fields);
     }
 
     private void written() {
