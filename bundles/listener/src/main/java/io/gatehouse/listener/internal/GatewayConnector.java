@@ -31,8 +31,10 @@ final class GatewayConnector extends ServerConnector {
         void failed(Throwable failure);
     }
 
-    GatewayConnector(Server server, ConnectionFactory... factories) {
+    /** @param connectTimeoutMs how long opening a connection to a backend may take */
+    GatewayConnector(Server server, long connectTimeoutMs, ConnectionFactory... factories) {
         super(server, 1, 1, factories);
+        getSelectorManager().setConnectTimeout(connectTimeoutMs);
     }
 
     @Override
@@ -59,15 +61,17 @@ final class GatewayConnector extends ServerConnector {
         };
     }
 
-    /** Opens a connection to {@code address} on this connector's selector; {@code dial} learns the outcome. */
-    void connect(InetSocketAddress address, long timeoutMs, Dial dial) {
+    /**
+     * Opens a connection to {@code address} on this connector's selector, within the connect timeout given at
+     * construction; {@code dial} learns the outcome.
+     */
+    void connect(InetSocketAddress address, Dial dial) {
         SocketChannel channel = null;
         try {
             channel = SocketChannel.open();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.configureBlocking(false);
             SelectorManager selectors = getSelectorManager();
-            selectors.setConnectTimeout(timeoutMs);
             if (channel.connect(address)) {
                 selectors.accept(channel, dial);
             } else {

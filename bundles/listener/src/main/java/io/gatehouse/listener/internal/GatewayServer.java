@@ -114,7 +114,7 @@ final class GatewayServer {
                 metrics.activeConnections.decrement();
             }
         };
-        https = new GatewayConnector(server, tlsFactory, alpn, h2, h1);
+        https = new GatewayConnector(server, config.upstream_connect_timeout_ms(), tlsFactory, alpn, h2, h1);
         https.setHost(config.host());
         https.setPort(config.https_port());
         https.setIdleTimeout(config.idle_timeout_ms());
@@ -130,17 +130,16 @@ final class GatewayServer {
             http = null;
         }
 
-        ClientConnector clientConnector = new ClientConnector();
-        clientConnector.setSelectors(1);
-        clientConnector.setExecutor(threads);
-        clientConnector.setConnectTimeout(java.time.Duration.ofMillis(config.upstream_connect_timeout_ms()));
-        clientConnector.setIdleTimeout(java.time.Duration.ofMillis(config.upstream_idle_timeout_ms()));
-        webSocketConnector = clientConnector;
+        webSocketConnector = new ClientConnector();
+        webSocketConnector.setSelectors(1);
+        webSocketConnector.setExecutor(threads);
+        webSocketConnector.setConnectTimeout(java.time.Duration.ofMillis(config.upstream_connect_timeout_ms()));
+        webSocketConnector.setIdleTimeout(java.time.Duration.ofMillis(config.upstream_idle_timeout_ms()));
 
         UpstreamPool pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
-                config.upstream_connect_timeout_ms(), config.upstream_idle_timeout_ms());
+                config.upstream_idle_timeout_ms());
         UpstreamProxy proxy = new UpstreamProxy(pool, server.getScheduler(), balancer, metrics, config);
-        WebSocketTunnel webSockets = new WebSocketTunnel(clientConnector, balancer, metrics, config);
+        WebSocketTunnel webSockets = new WebSocketTunnel(webSocketConnector, balancer, metrics, config);
         GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
                 errorHeaderFilters);
         server.setHandler(new GracefulHandler(gateway));

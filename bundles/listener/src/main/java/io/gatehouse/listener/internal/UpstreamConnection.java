@@ -61,6 +61,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private static final int PAUSED = 2;
     private static final int HEAD_BYTES = 4096;
     private static final int READ_BYTES = 16384;
+    private static final byte[] CHUNK_END = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+    private static final byte[] CHUNK_END_LAST = {'\r', '\n', '0', '\r', '\n', '\r', '\n'};
+    private static final byte[] NO_BYTES = {};
 
     final UpstreamPool.Slot slot;
     private final UpstreamPool pool;
@@ -70,10 +74,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private final Runnable resume = this::resume;
     private final Runnable pumpTask = this::pump;
     private final Callback headWritten = Callback.from(Callback.InvocationType.NON_BLOCKING, this::pump, this::fail);
-    private static final byte[] CHUNK_END = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
-    private static final byte[] CHUNK_END_LAST = {'\r', '\n', '0', '\r', '\n', '\r', '\n'};
-    private static final byte[] NO_BYTES = {};
     /** The client's body still to send, or null. */
     private volatile Content.Source body;
     private boolean chunked;
@@ -92,7 +92,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     private volatile boolean answered;
     private final CyclicTimeout deadline;
     private volatile long timeoutMs;
-    private ByteBuffer in = BufferUtil.allocateDirect(READ_BYTES);
+    private final ByteBuffer in = BufferUtil.allocateDirect(READ_BYTES);
     private ByteBuffer out = BufferUtil.allocateDirect(HEAD_BYTES);
     private volatile Listener listener;
     private int status;

@@ -33,14 +33,12 @@ final class UpstreamPool {
 
     private final GatewayConnector connector;
     private final int maxPerBackend;
-    private final long connectTimeoutMs;
     private final long idleTimeoutMs;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-    UpstreamPool(GatewayConnector connector, int maxPerBackend, long connectTimeoutMs, long idleTimeoutMs) {
+    UpstreamPool(GatewayConnector connector, int maxPerBackend, long idleTimeoutMs) {
         this.connector = connector;
         this.maxPerBackend = maxPerBackend;
-        this.connectTimeoutMs = connectTimeoutMs;
         this.idleTimeoutMs = idleTimeoutMs;
     }
 
@@ -101,7 +99,7 @@ final class UpstreamPool {
     }
 
     private void dial(Slot slot, Waiter waiter) {
-        connector.connect(slot.address, connectTimeoutMs, new GatewayConnector.Dial() {
+        connector.connect(slot.address, new GatewayConnector.Dial() {
             @Override
             public Connection connected(EndPoint endPoint) {
                 endPoint.setIdleTimeout(idleTimeoutMs);

@@ -159,6 +159,18 @@ final class UpstreamProxy {
         out.accept(new HttpField(RequestIds.HEADER, exchange.requestId()));
     }
 
+    /** Appends one header line to an HTTP/1.1 request head, sanitised as Jetty's generator does. */
+    static void appendField(StringBuilder head, HttpField field) {
+        head.append(field.getName()).append(": ");
+        String value = field.getValue();
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            // no line breaks, nothing beyond ISO-8859-1
+            head.append(c == '\r' || c == '\n' ? ' ' : c > 0xFF ? '?' : c);
+        }
+        head.append("\r\n");
+    }
+
     private static boolean idempotent(String method) {
         HttpMethod m = HttpMethod.fromString(method);
         return m != null && m.isIdempotent();
@@ -435,16 +447,7 @@ final class UpstreamProxy {
         private CharSequence head(boolean chunked) {
             StringBuilder head = new StringBuilder(512).append(request.getMethod()).append(' ')
                     .append(pathAndQuery(request)).append(" HTTP/1.1\r\n");
-            copyRequestHeaders(exchange, request, field -> {
-                head.append(field.getName()).append(": ");
-                String value = field.getValue();
-                for (int i = 0; i < value.length(); i++) {
-                    char c = value.charAt(i);
-                    // as Jetty's generator sanitises: no line breaks, nothing beyond ISO-8859-1
-                    head.append(c == '\r' || c == '\n' ? ' ' : c > 0xFF ? '?' : c);
-                }
-                head.append("\r\n");
-            });
+            copyRequestHeaders(exchange, request, field -> appendField(head, field));
             if (chunked) {
                 head.append("Transfer-Encoding: chunked\r\n");
             }

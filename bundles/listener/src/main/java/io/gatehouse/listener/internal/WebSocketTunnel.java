@@ -191,7 +191,7 @@ final class WebSocketTunnel {
         StringBuilder head = new StringBuilder(512);
         head.append("GET ").append(UpstreamProxy.pathAndQuery(request)).append(" HTTP/1.1\r\n");
         for (HttpField field : headers) {
-            head.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
+            UpstreamProxy.appendField(head, field);
         }
         head.append("\r\n");
         return ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
