@@ -512,12 +512,13 @@ public class ConsoleIT {
 
     /** The configuration id of the test's zone (zone-consoleit.cfg), as Config Admin lists it. */
     private static String zonePid() throws Exception {
-        for (String line : shell("config:list '(service.factoryPid=io.gatehouse.ratelimit.zone)'").split("\n")) {
+        String list = shell("config:list '(service.factoryPid=io.gatehouse.ratelimit.zone)'");
+        for (String line : list.split("\n")) {
             if (line.trim().startsWith("Pid:") && line.contains("consoleit")) {
                 return line.substring(line.indexOf(':') + 1).trim();
             }
         }
-        throw new AssertionError("no zone configuration named consoleit");
+        throw new AssertionError("no zone configuration named consoleit in:\n" + list);
     }
 
     /** Every backend with its state, as {@code balancer:backends} lists them. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -169,22 +170,43 @@ public final class GatehouseDistribution implements AutoCloseable {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Runs Karaf shell commands through {@code bin/client} (SSH) and returns what they printed. */
+    /**
+     * Runs Karaf shell commands through {@code bin/client} (SSH) and returns what they printed. An SSH session that
+     * the container closes before the command channel opens (the client then prints only SSHD's "Session is being
+     * closed" and exits 1, and no command ran) is tried again, up to three times; what persists fails with the
+     * container's SSH log lines.
+     */
     public String shell(String user, String password, String commands) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a", String.valueOf(sshPort),
-                "-h", "127.0.0.1", "-u", user, "-p", password, "-r", "10", "-b").redirectErrorStream(true);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process client = pb.start();
-        try (OutputStream in = client.getOutputStream()) {
-            in.write((commands + "\n").getBytes(StandardCharsets.UTF_8));
+        String out = "";
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-a",
+                    String.valueOf(sshPort), "-h", "127.0.0.1", "-u", user, "-p", password, "-r", "10", "-b")
+                    .redirectErrorStream(true);
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            Process client = pb.start();
+            try (OutputStream in = client.getOutputStream()) {
+                in.write((commands + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+                    .replaceAll("\u001B\\[[;\\d]*[ -/]*[@-~]", "");
+            if (!client.waitFor(60, TimeUnit.SECONDS)) {
+                client.destroyForcibly();
+                throw new IllegalStateException("bin/client did not finish: " + out);
+            }
+            if (client.exitValue() == 0 || !SSH_SESSION_LOST.matcher(out.strip()).matches()) {
+                return out;
+            }
+            Thread.sleep(1000L * attempt);
         }
-        String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!client.waitFor(60, TimeUnit.SECONDS)) {
-            client.destroyForcibly();
-            throw new IllegalStateException("bin/client did not finish: " + out);
-        }
-        return out.replaceAll("\u001B\\[[;\\d]*[ -/]*[@-~]", "");
+        String sshLog = log().lines().filter(l -> l.contains("org.apache.sshd") || l.contains("karaf.shell.ssh"))
+                .filter(l -> !l.contains("\"level\":\"INFO\"")).collect(Collectors.joining("\n"));
+        throw new IllegalStateException("bin/client lost its SSH session three times running '" + commands + "': "
+                + out.strip() + "\ncontainer's SSH warnings:\n" + sshLog);
     }
+
+    /** What bin/client prints when the SSH session ends before a command could run. */
+    private static final Pattern SSH_SESSION_LOST = Pattern.compile(
+            "(?i)(session is being closed|.*SshException.*)");
 
     /**
      * A TLS context trusting the certificate the listener generated into {@code etc/} on its first start (waits for
