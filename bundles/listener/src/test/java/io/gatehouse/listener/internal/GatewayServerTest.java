@@ -362,20 +362,6 @@ class GatewayServerTest {
     }
 
     @Test
-    void tls11IsRefused() throws Exception {
-        SSLContext old = SSLContext.getInstance("TLS");
-        old.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) old.getSocketFactory().createSocket("127.0.0.1", server.httpsPort())) {
-            socket.setEnabledProtocols(new String[] {"TLSv1.1"});
-            assertThrows(IOException.class, socket::startHandshake);
-        }
-    }
-
-    @Test
     void deadBackendGets502JsonAndIdempotentRequestRetriesElsewhere() throws Exception {
         FakeBalancer broken = new FakeBalancer();
         int deadPort = TestPorts.unused();
