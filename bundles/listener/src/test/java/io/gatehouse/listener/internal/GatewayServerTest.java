@@ -263,6 +263,20 @@ class GatewayServerTest {
     }
 
     @Test
+    void refusedLargeUploadGetsItsAnswerAndNotAReset() throws Exception {
+        // the client is still sending when the answer goes out: the rest of its body is read and discarded before
+        // the connection closes (lingering close), else the reset for its unread bytes can take the answer with it
+        byte[] upload = new byte[16 * 1024 * 1024];
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = h1.send(HttpRequest.newBuilder(https("/forbidden/upload"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, response.statusCode(), response.body());
+            assertTrue(response.body().contains("\"error\":\"forbidden here\""), response.body());
+        }
+    }
+
+    @Test
     void delayedRequestStillArrives() throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> response = get(h1, "/slow/x");
@@ -743,7 +757,11 @@ class GatewayServerTest {
                     }
                 }
             } catch (IOException e) {
-                // closed by the server after an error response
+                // closed by the server after an error response; with nothing read, there was no response to read
+                if (out.size() == 0) {
+                    throw new AssertionError("the listener answered nothing to " + request.lines().findFirst().orElse("")
+                            + ": " + e, e);
+                }
             }
             return out.toString(StandardCharsets.ISO_8859_1);
         } catch (SSLHandshakeException e) {
