@@ -381,6 +381,9 @@ class GatewayServerTest {
             assertTrue(response.contains("application/json"), response);
         }
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
+        // the filter saw stand-ins for the requests that never became exchanges: their completion actions ran too
+        awaitCompletions(started.get());
+        assertEquals(started.get(), completions.get(), "every completion action a filter registered ran");
     }
 
     @Test
