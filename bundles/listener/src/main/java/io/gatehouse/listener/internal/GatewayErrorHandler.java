@@ -57,6 +57,7 @@ final class GatewayErrorHandler extends ErrorHandler {
         }
         ErrorExchange standIn = decorate(request.isSecure() || request.getConnectionMetaData().isSecure() ? "https" : "http");
         ErrorResponses.send(request, response, callback, status, reason(status), standIn.headers(), standIn.requestId);
+        standIn.complete();
         return true;
     }
 
@@ -66,7 +67,10 @@ final class GatewayErrorHandler extends ErrorHandler {
         standIn.headers().forEach(fields::put);
         fields.put(HttpHeader.CONTENT_TYPE, "application/json");
         fields.put(HttpHeader.CACHE_CONTROL, "no-store");
-        return ByteBuffer.wrap(Json.error(status, reason(status), standIn.requestId).getBytes(StandardCharsets.UTF_8));
+        ByteBuffer body = ByteBuffer.wrap(Json.error(status, reason(status), standIn.requestId)
+                .getBytes(StandardCharsets.UTF_8));
+        standIn.complete();
+        return body;
     }
 
     /** Runs the header filters on a stand-in for a request that never became an exchange. */
@@ -131,7 +135,25 @@ final class GatewayErrorHandler extends ErrorHandler {
         @Override public String requestId() { return requestId; }
         @Override public Object attribute(String name) { return null; }
         @Override public void setAttribute(String name, Object value) { }
-        @Override public void onComplete(Runnable action) { }
+
+        /** Completion actions a filter registered: run once the stand-in's answer is made (the exchange's end). */
+        private final List<Runnable> completionActions = new ArrayList<>(2);
+
+        @Override
+        public void onComplete(Runnable action) {
+            completionActions.add(action);
+        }
+
+        void complete() {
+            for (Runnable action : completionActions) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("A filter's completion action failed after an error response", e);
+                }
+            }
+            completionActions.clear();
+        }
 
         @Override
         public void setResponseHeader(String name, String value) {

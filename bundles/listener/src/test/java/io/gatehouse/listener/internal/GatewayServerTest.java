@@ -38,6 +38,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +58,9 @@ class GatewayServerTest {
     static SSLContext trust;
     static HttpClient h1;
     static HttpClient h2;
+    /** The balancer the tests start from; a test may put another in place, and {@link #afterEach} restores it. */
+    static FakeBalancer both;
+    static AtomicInteger started = new AtomicInteger();
     static AtomicInteger completions = new AtomicInteger();
     static final Map<String, AtomicInteger> completionsByPath = new ConcurrentHashMap<>();
 
@@ -66,6 +70,7 @@ class GatewayServerTest {
         two = new TestBackend("two");
         balancer.add(one.port());
         balancer.add(two.port());
+        both = balancer;
         Path ui = Files.createDirectories(dir.resolve("web/ui"));
         Files.writeString(ui.resolve("index.html"), "<html>gatehouse ui</html>\n".repeat(40));
         Files.writeString(ui.resolve("app.js"), "console.log('hi');\n".repeat(100));
@@ -93,6 +98,7 @@ class GatewayServerTest {
                 exchange.setResponseHeader("Strict-Transport-Security", "max-age=60");
             }
             String path = exchange.path();
+            started.incrementAndGet();
             exchange.onComplete(() -> {
                 completions.incrementAndGet();
                 completionsByPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
@@ -105,6 +111,13 @@ class GatewayServerTest {
             }
             return Verdict.proceed();
         }, "headers", 100, 1, "test"));
+    }
+
+    /** Every exchange a test started has ended before the next test counts its own; the balancer is the first one. */
+    @AfterEach
+    void afterEach() {
+        awaitCompletions(started.get());
+        balancer = both;
     }
 
     @AfterAll
@@ -298,22 +311,17 @@ class GatewayServerTest {
     void expectContinueIsMetByTheGatewayAndNotForwarded() throws Exception {
         FakeBalancer only = new FakeBalancer();
         only.add(one.port());
-        FakeBalancer saved = balancer;
         balancer = only;
-        try {
-            for (HttpClient client : new HttpClient[] {h1, h2}) {
-                int seen = one.requestHeaders.size();
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/expect"))
-                        .timeout(Duration.ofSeconds(10)).expectContinue(true)
-                        .POST(HttpRequest.BodyPublishers.ofString("y".repeat(5000))).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, response.statusCode(), client.version().toString());
-                assertTrue(response.body().contains("\"bytes\":5000"), response.body());
-                Map<String, List<String>> upstream = one.requestHeaders.get(seen);
-                assertFalse(upstream.containsKey("Expect"), upstream.toString());
-            }
-        } finally {
-            balancer = saved;
+        for (HttpClient client : new HttpClient[] {h1, h2}) {
+            int seen = one.requestHeaders.size();
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/expect"))
+                    .timeout(Duration.ofSeconds(10)).expectContinue(true)
+                    .POST(HttpRequest.BodyPublishers.ofString("y".repeat(5000))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), client.version().toString());
+            assertTrue(response.body().contains("\"bytes\":5000"), response.body());
+            Map<String, List<String>> upstream = one.requestHeaders.get(seen);
+            assertFalse(upstream.containsKey("Expect"), upstream.toString());
         }
     }
 
@@ -373,6 +381,9 @@ class GatewayServerTest {
             assertTrue(response.contains("application/json"), response);
         }
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
+        // the filter saw stand-ins for the requests that never became exchanges: their completion actions ran too
+        awaitCompletions(started.get());
+        assertEquals(started.get(), completions.get(), "every completion action a filter registered ran");
     }
 
     @Test
@@ -380,28 +391,21 @@ class GatewayServerTest {
         FakeBalancer broken = new FakeBalancer();
         int deadPort = TestPorts.unused();
         broken.add(deadPort);
-        FakeBalancer saved = balancer;
         balancer = broken;
-        try {
-            HttpResponse<String> response = get(h1, "/api/dead");
-            assertEquals(502, response.statusCode());
-            assertTrue(response.body().contains("\"status\":502"), response.body());
-            assertTrue(broken.outcomes.stream().allMatch(o -> o.endsWith("failed")), broken.outcomes.toString());
-            broken.add(one.port());
-            for (int i = 0; i < 4; i++) {
-                assertEquals(200, get(h1, "/api/retry").statusCode(), "retried on the live backend");
-            }
-            assertTrue(broken.outcomes.stream().noneMatch(o -> o.contains("TWICE")), broken.outcomes.toString());
-        } finally {
-            balancer = saved;
+        HttpResponse<String> response = get(h1, "/api/dead");
+        assertEquals(502, response.statusCode());
+        assertTrue(response.body().contains("\"status\":502"), response.body());
+        assertTrue(broken.outcomes.stream().allMatch(o -> o.endsWith("failed")), broken.outcomes.toString());
+        broken.add(one.port());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, get(h1, "/api/retry").statusCode(), "retried on the live backend");
         }
+        assertTrue(broken.outcomes.stream().noneMatch(o -> o.contains("TWICE")), broken.outcomes.toString());
     }
 
     @Test
     void backendDyingMidResponseIsRetriedElsewhereForIdempotentRequestsOnly() throws Exception {
         FakeBalancer pair = new FakeBalancer();
-        FakeBalancer saved = balancer;
-        int completed = completions.get();
         try (DyingBackend dying = new DyingBackend(DyingBackend.Body.LENGTH);
                 DyingBackend dyingChunked = new DyingBackend(DyingBackend.Body.CHUNKED)) {
             pair.add(dying.port());
@@ -439,9 +443,6 @@ class GatewayServerTest {
             assertTrue(post.body().contains("\"status\":502"), post.body());
             assertEquals(before + 1, dying.requests.get());
             assertEquals(List.of("127.0.0.1:" + dying.port() + " failed"), only.outcomes);
-        } finally {
-            awaitCompletions(completed + 9);
-            balancer = saved;
         }
     }
 
@@ -471,30 +472,23 @@ class GatewayServerTest {
 
     @Test
     void eventStreamsAndUnbufferedResponsesAreStreamedNotHeld() throws Exception {
-        FakeBalancer saved = balancer;
-        int completed = completions.get();
-        try {
-            for (DyingBackend.Body kind : new DyingBackend.Body[] {DyingBackend.Body.EVENTS, DyingBackend.Body.UNBUFFERED}) {
-                try (DyingBackend stream = new DyingBackend(kind)) {
-                    FakeBalancer only = new FakeBalancer();
-                    only.add(stream.port());
-                    balancer = only;
-                    // the first bytes reach the client while the backend still holds the response open
-                    HttpResponse<InputStream> response = h1.send(HttpRequest.newBuilder(https("/events"))
-                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
-                    assertEquals(200, response.statusCode());
-                    assertTrue(response.headers().firstValue("X-Accel-Buffering").isEmpty(), kind + ": the gateway's "
-                            + "instruction is not relayed: " + response.headers());
-                    try (InputStream body = response.body()) {
-                        assertEquals("first\n", new String(body.readNBytes(6), StandardCharsets.US_ASCII), kind.name());
-                        stream.release();
-                        assertThrows(IOException.class, () -> body.readAllBytes(), kind + ": the cut stream is not completed");
-                    }
+        for (DyingBackend.Body kind : new DyingBackend.Body[] {DyingBackend.Body.EVENTS, DyingBackend.Body.UNBUFFERED}) {
+            try (DyingBackend stream = new DyingBackend(kind)) {
+                FakeBalancer only = new FakeBalancer();
+                only.add(stream.port());
+                balancer = only;
+                // the first bytes reach the client while the backend still holds the response open
+                HttpResponse<InputStream> response = h1.send(HttpRequest.newBuilder(https("/events"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, response.statusCode());
+                assertTrue(response.headers().firstValue("X-Accel-Buffering").isEmpty(), kind + ": the gateway's "
+                        + "instruction is not relayed: " + response.headers());
+                try (InputStream body = response.body()) {
+                    assertEquals("first\n", new String(body.readNBytes(6), StandardCharsets.US_ASCII), kind.name());
+                    stream.release();
+                    assertThrows(IOException.class, () -> body.readAllBytes(), kind + ": the cut stream is not completed");
                 }
             }
-        } finally {
-            awaitCompletions(completed + 2);
-            balancer = saved;
         }
     }
 
@@ -504,27 +498,20 @@ class GatewayServerTest {
         int deadPort = TestPorts.unused();
         pair.add(deadPort);
         pair.add(one.port());
-        FakeBalancer saved = balancer;
         balancer = pair;
-        int completed = completions.get();
-        try {
-            String body = "{\"order\":\"" + "z".repeat(20_000) + "\"}";
-            for (HttpClient client : new HttpClient[] {h1, h2}) {
-                pair.outcomes.clear();
-                // the dead backend is tried first: the connection is refused, so not a byte of the request went out
-                // and it goes to the live backend, body and all
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/orders"))
-                        .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, response.statusCode(), client.version() + " " + response.body());
-                assertTrue(response.body().contains("\"bytes\":" + body.length()), response.body());
-                assertEquals(body, one.lastBody.get("body"));
-                assertEquals(List.of("127.0.0.1:" + deadPort + " failed", "127.0.0.1:" + one.port() + " ok 200"),
-                        pair.outcomes, client.version() + ": the live backend must not be blamed for the dead one");
-            }
-        } finally {
-            awaitCompletions(completed + 2);
-            balancer = saved;
+        String body = "{\"order\":\"" + "z".repeat(20_000) + "\"}";
+        for (HttpClient client : new HttpClient[] {h1, h2}) {
+            pair.outcomes.clear();
+            // the dead backend is tried first: the connection is refused, so not a byte of the request went out
+            // and it goes to the live backend, body and all
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(https("/api/orders"))
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), client.version() + " " + response.body());
+            assertTrue(response.body().contains("\"bytes\":" + body.length()), response.body());
+            assertEquals(body, one.lastBody.get("body"));
+            assertEquals(List.of("127.0.0.1:" + deadPort + " failed", "127.0.0.1:" + one.port() + " ok 200"),
+                    pair.outcomes, client.version() + ": the live backend must not be blamed for the dead one");
         }
     }
 
@@ -532,64 +519,51 @@ class GatewayServerTest {
     void clientHangingUpMidUploadDoesNotCountAgainstTheBackend() throws Exception {
         FakeBalancer only = new FakeBalancer();
         only.add(one.port());
-        FakeBalancer saved = balancer;
         balancer = only;
         int completed = completions.get();
         int hits = one.hits.get();
-        try {
-            try (SSLSocket socket = http11Socket()) {
-                OutputStream out = socket.getOutputStream();
-                out.write(("POST /api/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 100000\r\n\r\n" + "x".repeat(20_000)).getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-                while (one.hits.get() == hits && System.nanoTime() < deadline) {
-                    Thread.sleep(10); // until the upload is under way to the backend
-                }
-            } // hangs up with 80,000 bytes of the body never sent
-            awaitCompletions(completed + 1);
-            assertEquals(completed + 1, completions.get(), "the exchange ended");
+        try (SSLSocket socket = http11Socket()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/upload HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n" + "x".repeat(20_000)).getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (only.outcomes.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
+            while (one.hits.get() == hits && System.nanoTime() < deadline) {
+                Thread.sleep(10); // until the upload is under way to the backend
             }
-            assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), "the backend is not blamed for "
-                    + "the client's hang-up: " + only.outcomes);
-            assertEquals(List.of("127.0.0.1:" + one.port() + " ok 499"), only.outcomes);
-        } finally {
-            balancer = saved;
+        } // hangs up with 80,000 bytes of the body never sent
+        awaitCompletions(completed + 1);
+        assertEquals(completed + 1, completions.get(), "the exchange ended");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (only.outcomes.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
+        assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), "the backend is not blamed for "
+                + "the client's hang-up: " + only.outcomes);
+        assertEquals(List.of("127.0.0.1:" + one.port() + " ok 499"), only.outcomes);
     }
 
     @Test
     void backendAnswersPassThroughAsTheyAreWithoutFailingTheBackend() throws Exception {
         FakeBalancer only = new FakeBalancer();
         only.add(one.port());
-        FakeBalancer saved = balancer;
         balancer = only;
-        int completed = completions.get();
-        try {
-            // a 401 or 407 without a challenge, and a redirect, are the backend's answers to relay, not upstream
-            // failures: the client gets them untouched and the backend is not marked as failed
-            for (String code : new String[] {"401", "407", "302", "404", "500"}) {
-                for (HttpClient client : new HttpClient[] {h1, h2}) {
-                    HttpResponse<String> response;
-                    try {
-                        response = get(client, "/status/" + code);
-                    } catch (IOException e) {
-                        throw new AssertionError(code + " over " + client.version() + ": " + e, e);
-                    }
-                    assertEquals(Integer.parseInt(code), response.statusCode(), code + " " + client.version());
-                    assertTrue(response.body().contains("\"path\":\"/status/" + code + "\""), response.body());
+        // a 401 or 407 without a challenge, and a redirect, are the backend's answers to relay, not upstream
+        // failures: the client gets them untouched and the backend is not marked as failed
+        for (String code : new String[] {"401", "407", "302", "404", "500"}) {
+            for (HttpClient client : new HttpClient[] {h1, h2}) {
+                HttpResponse<String> response;
+                try {
+                    response = get(client, "/status/" + code);
+                } catch (IOException e) {
+                    throw new AssertionError(code + " over " + client.version() + ": " + e, e);
                 }
+                assertEquals(Integer.parseInt(code), response.statusCode(), code + " " + client.version());
+                assertTrue(response.body().contains("\"path\":\"/status/" + code + "\""), response.body());
             }
-            assertEquals("/elsewhere", get(h1, "/status/302").headers().firstValue("Location").orElse(""));
-            assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), only.outcomes.toString());
-        } finally {
-            // every exchange of this test completes before the next test counts completions
-            awaitCompletions(completed + 11);
-            balancer = saved;
         }
+        assertEquals("/elsewhere", get(h1, "/status/302").headers().firstValue("Location").orElse(""));
+        assertTrue(only.outcomes.stream().noneMatch(o -> o.contains("failed")), only.outcomes.toString());
     }
 
     @Test
@@ -658,7 +632,6 @@ class GatewayServerTest {
 
     @Test
     void webSocketUpgradeBecomesATunnelBothWaysAndClosesBothSides() throws Exception {
-        FakeBalancer saved = balancer;
         try (UpgradeEchoBackend echo = new UpgradeEchoBackend()) {
             FakeBalancer ws = new FakeBalancer();
             ws.add(echo.port());
@@ -709,8 +682,6 @@ class GatewayServerTest {
             assertEquals(completed + 2, completions.get());
             assertEquals(2, ws.outcomes.size(), ws.outcomes.toString());
             assertTrue(ws.outcomes.stream().allMatch(o -> o.endsWith("ok 101")), ws.outcomes.toString());
-        } finally {
-            balancer = saved;
         }
     }
 

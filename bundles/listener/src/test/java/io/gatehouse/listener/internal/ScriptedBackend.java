@@ -4,13 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP/1.1 backend written on raw sockets, whose answers are chosen by path, so a test controls exactly what the
@@ -19,39 +16,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * body. Every answer names the connection
  * it came on and the request's number on it ({@code {"conn":0,"n":2}}), so reuse is visible to the client.
  */
-final class ScriptedBackend implements AutoCloseable {
+final class ScriptedBackend extends RawSocketBackend {
 
-    private final ServerSocket socket;
-    final AtomicInteger connections = new AtomicInteger();
     /** Every request head received, in order. */
     final List<String> heads = new CopyOnWriteArrayList<>();
 
     ScriptedBackend() throws IOException {
-        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "scripted-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        super("scripted-backend");
     }
 
-    int port() {
-        return socket.getLocalPort();
-    }
-
-    private void accept() {
-        while (!socket.isClosed()) {
-            try {
-                Socket connection = socket.accept();
-                int id = connections.getAndIncrement();
-                Thread serving = new Thread(() -> serve(connection, id), "scripted-backend-" + id);
-                serving.setDaemon(true);
-                serving.start();
-            } catch (IOException e) {
-                return; // closed
-            }
-        }
-    }
-
-    private void serve(Socket connection, int id) {
+    @Override
+    void serve(Socket connection, int id) {
         try (connection) {
             InputStream in = connection.getInputStream();
             OutputStream out = connection.getOutputStream();
@@ -137,10 +112,5 @@ final class ScriptedBackend implements AutoCloseable {
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    @Override
-    public void close() throws IOException {
-        socket.close();
     }
 }

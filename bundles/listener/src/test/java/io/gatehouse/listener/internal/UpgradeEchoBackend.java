@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -17,39 +15,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * frames need no parsing here); "bye" from the client makes it close the connection. Records the upgrade request
  * heads and counts the connections that ended.
  */
-final class UpgradeEchoBackend implements AutoCloseable {
+final class UpgradeEchoBackend extends RawSocketBackend {
 
     final List<String> heads = new CopyOnWriteArrayList<>();
     final AtomicInteger ended = new AtomicInteger();
-    private final ServerSocket server;
     /** Answers with a Sec-WebSocket-Accept that does not match the key (a broken backend). */
     volatile boolean wrongAccept;
 
     UpgradeEchoBackend() throws IOException {
-        server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "upgrade-echo-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        super("upgrade-echo-backend");
     }
 
-    int port() {
-        return server.getLocalPort();
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket socket = server.accept();
-                Thread connection = new Thread(() -> serve(socket), "upgrade-echo-connection");
-                connection.setDaemon(true);
-                connection.start();
-            } catch (IOException e) {
-                return;
-            }
-        }
-    }
-
-    private void serve(Socket socket) {
+    @Override
+    void serve(Socket socket, int id) {
         try (socket) {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
@@ -84,10 +62,5 @@ final class UpgradeEchoBackend implements AutoCloseable {
         } finally {
             ended.incrementAndGet();
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        server.close();
     }
 }
