@@ -24,6 +24,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
 final class GatewayConnector extends ServerConnector {
 
     /** What a connection being opened to a backend becomes, or how its failure is reported. */
+    /** A connection this connector opened to a backend: not one of its clients' (not counted, not drained). */
+    interface Outbound {
+    }
+
     interface Dial {
 
         Connection connected(EndPoint endPoint);
@@ -85,14 +89,14 @@ final class GatewayConnector extends ServerConnector {
 
     @Override
     protected void onEndPointOpened(EndPoint endpoint) {
-        if (!(endpoint.getConnection() instanceof UpstreamConnection)) {
+        if (!(endpoint.getConnection() instanceof Outbound)) {
             super.onEndPointOpened(endpoint);
         }
     }
 
     @Override
     protected void onEndPointClosed(EndPoint endpoint) {
-        if (!(endpoint.getConnection() instanceof UpstreamConnection)) {
+        if (!(endpoint.getConnection() instanceof Outbound)) {
             super.onEndPointClosed(endpoint);
         }
     }

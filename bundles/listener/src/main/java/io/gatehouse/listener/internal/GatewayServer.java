@@ -4,7 +4,6 @@ import io.gatehouse.api.balancer.LoadBalancer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -26,7 +25,6 @@ final class GatewayServer {
     final ListenerConfig config;
     private final Server server;
     /** Opens the backend side of WebSocket tunnels. */
-    private final ClientConnector webSocketConnector;
     private final GatewayConnector https;
     private final ServerConnector http;
     final CertificateWatcher certificates;
@@ -132,16 +130,11 @@ final class GatewayServer {
             http = null;
         }
 
-        webSocketConnector = new ClientConnector();
-        webSocketConnector.setSelectors(1);
-        webSocketConnector.setExecutor(threads);
-        webSocketConnector.setConnectTimeout(java.time.Duration.ofMillis(config.upstream_connect_timeout_ms()));
-        webSocketConnector.setIdleTimeout(java.time.Duration.ofMillis(config.upstream_idle_timeout_ms()));
 
         pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
                 config.upstream_max_queued_per_backend(), config.upstream_idle_timeout_ms());
         UpstreamProxy proxy = new UpstreamProxy(pool, server.getScheduler(), balancer, metrics, config);
-        WebSocketTunnel webSockets = new WebSocketTunnel(webSocketConnector, balancer, metrics, config);
+        WebSocketTunnel webSockets = new WebSocketTunnel(https, balancer, metrics, config);
         GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,
                 errorHeaderFilters);
         server.setHandler(new GracefulHandler(gateway));
@@ -150,7 +143,6 @@ final class GatewayServer {
 
     private void start() throws Exception {
         try {
-            webSocketConnector.start();
             server.start();
         } catch (Exception e) {
             stop();
@@ -180,11 +172,6 @@ final class GatewayServer {
             server.stop();
         } catch (Exception e) {
             LOG.warn("Listener did not stop cleanly", e);
-        }
-        try {
-            webSocketConnector.stop();
-        } catch (Exception e) {
-            LOG.warn("The WebSocket connector did not stop cleanly", e);
         }
     }
 }

@@ -31,7 +31,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * backend is read no faster than the client takes it). A connection is reused only after a complete, persistent
  * response with nothing left over.
  */
-final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
+final class UpstreamConnection extends AbstractConnection.NonBlocking
+        implements HttpParser.ResponseHandler, GatewayConnector.Outbound {
 
     /** What one exchange on this connection hears of the backend's response. */
     interface Listener {

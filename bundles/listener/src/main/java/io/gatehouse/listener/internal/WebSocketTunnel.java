@@ -11,10 +11,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -26,11 +24,8 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
-import org.eclipse.jetty.io.ClientConnectionFactory;
-import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -38,7 +33,6 @@ import org.eclipse.jetty.server.TunnelSupport;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.IteratingCallback;
-import org.eclipse.jetty.util.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,14 +54,14 @@ final class WebSocketTunnel {
     private static final int BUFFER = 16 * 1024;
     private static final SecureRandom KEYS = new SecureRandom();
 
-    private final ClientConnector connector;
+    private final GatewayConnector connector;
     private final Supplier<LoadBalancer> balancer;
     private final GatewayMetrics metrics;
     private final long idleTimeoutMs;
     private final long handshakeTimeoutMs;
     private final int maxTries;
 
-    WebSocketTunnel(ClientConnector connector, Supplier<LoadBalancer> balancer, GatewayMetrics metrics,
+    WebSocketTunnel(GatewayConnector connector, Supplier<LoadBalancer> balancer, GatewayMetrics metrics,
             ListenerConfig config) {
         ConfigLists.checkNumbers(config);
         this.connector = connector;
@@ -140,18 +134,13 @@ final class WebSocketTunnel {
         handshake.exchange.backend = backend.id();
         handshake.lease = lease;
         handshake.startNanos = System.nanoTime();
-        Map<String, Object> context = new HashMap<>();
         InetSocketAddress address = new InetSocketAddress(backend.host(), backend.port());
-        context.put(Transport.CONTEXT_KEY, Transport.TCP_IP);
-        context.put(ClientConnector.REMOTE_SOCKET_ADDRESS_CONTEXT_KEY, address);
-        context.put(ClientConnectionFactory.CONTEXT_KEY, (ClientConnectionFactory) (endPoint, ctx) -> {
-            endPoint.setIdleTimeout(handshakeTimeoutMs);
-            return new Upstream(endPoint, connector.getExecutor(), handshake);
-        });
-        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY, new Promise<Connection>() {
+        // opened on the HTTPS connector's own selector, like the proxy's upstream connections
+        connector.connect(address, new GatewayConnector.Dial() {
             @Override
-            public void succeeded(Connection connection) {
-                // the Upstream connection sends the upgrade request when it opens
+            public Connection connected(EndPoint endPoint) {
+                endPoint.setIdleTimeout(handshakeTimeoutMs);
+                return new Upstream(endPoint, connector.getExecutor(), handshake); // sends the upgrade when open
             }
 
             @Override
@@ -169,7 +158,6 @@ final class WebSocketTunnel {
                 }
             }
         });
-        connector.connect(address, context);
     }
 
     /**
@@ -374,7 +362,7 @@ final class WebSocketTunnel {
     }
 
     /** The backend side: sends the upgrade request, reads the response head, then pumps backend to client. */
-    private final class Upstream extends Side {
+    private final class Upstream extends Side implements GatewayConnector.Outbound {
 
         private final Handshake handshake;
         private ByteBuffer head = BufferUtil.allocate(MAX_RESPONSE_HEAD);
