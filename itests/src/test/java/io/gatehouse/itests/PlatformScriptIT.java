@@ -202,7 +202,7 @@ public class PlatformScriptIT {
      * start leaves {@code gatehouse-membership} out of the gateway and of every app container, even though
      * {@code APP_FEATURES} lists it, and no container runs a cluster member.
      */
-    private static void assertMembershipOffInstallsItNowhere(PlatformScript platform) throws IOException {
+    private static void assertMembershipOffInstallsItNowhere(PlatformScript platform) throws Exception {
         String appFeatures = Files.readAllLines(platform.root.resolve("platform.conf"), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.startsWith("APP_FEATURES=")).findFirst().orElseThrow()
                 .substring("APP_FEATURES=".length()).replace("\"", "");
@@ -221,10 +221,17 @@ public class PlatformScriptIT {
             assertFalse(name + " started with membership: " + role.group(1), role.group(1).contains("gatehouse-membership"));
 
             String[] exec = name.equals("gateway") ? new String[] {"exec"} : new String[] {"__exec", name};
+            // Karaf records the boot features as installed at the end of its boot deployment, which can come a moment
+            // after the container answers: wait (bounded) for the role's feature to be listed
+            String roleFeature = name.equals("gateway") ? "gatehouse-balancer" : "gatehouse-app";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             PlatformScript.Result features = platform.run(60, concat(exec, "feature:list -i"));
+            while (features.exitCode == 0 && !features.output.contains(roleFeature) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                features = platform.run(60, concat(exec, "feature:list -i"));
+            }
             assertEquals(name + ": " + features, 0, features.exitCode);
-            assertTrue(name + " lists no role feature:\n" + features.output,
-                    features.output.contains(name.equals("gateway") ? "gatehouse-balancer" : "gatehouse-app"));
+            assertTrue(name + " lists no role feature:\n" + features.output, features.output.contains(roleFeature));
             assertFalse(name + " installed gatehouse-membership with MEMBERSHIP=off:\n" + features.output,
                     features.output.contains("gatehouse-membership"));
             // not even its bundle: the membership's shell command is unknown
