@@ -479,6 +479,14 @@ public class PlatformScriptIT {
         assertEquals(loopback.toString(), 1, loopback.exitCode);
         assertTrue(loopback.output, loopback.output.contains("ROLE=apps with CLUSTER_MEMBERS on another machine "
                 + "(\"10.11.12.13:5701\") needs CLUSTER_INTERFACE set to this machine's address the gateway reaches, was \"127.0.0.1\""));
+        // the address the app containers bind and announce must be this machine's (checked with iproute2's ip)
+        if (Stream.of(System.getenv("PATH").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "ip")))) {
+            Map<String, String> foreign = new HashMap<>(apps);
+            foreign.put("GATEHOUSE_CLUSTER_INTERFACE", "127.0.0.2");
+            PlatformScript.Result notHere = platform.run(foreign, 30, "start");
+            assertEquals(notHere.toString(), 1, notHere.exitCode);
+            assertTrue(notHere.output, notHere.output.contains("CLUSTER_INTERFACE \"127.0.0.2\" is not an address of this machine"));
+        }
 
         Path config = work.resolve("broken.conf");
         Files.writeString(config, "# broken\nAPP_INSTANCES=2\nGATEWAY_HTTP_PORT 8181\n");
