@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -150,19 +152,10 @@ public class PlatformScriptIT {
             assertTrue(metrics.body(), metrics.body().contains("# TYPE "));
 
             // the development watchdog: a gateway killed with -9 is relaunched within 5 s and serves again
-            Path gatewayPid = platform.runtime.resolve("run/gateway.pid");
-            long killed = Long.parseLong(Files.readString(gatewayPid).trim().split(" ")[0]);
-            ProcessHandle.of(killed).orElseThrow().destroyForcibly();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            long relaunched = killed;
-            while (relaunched == killed && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                relaunched = Long.parseLong(Files.readString(gatewayPid).trim().split(" ")[0]);
-            }
-            assertNotEquals("gateway not relaunched within 5 s", killed, relaunched);
+            long relaunched = killAndAwaitRelaunch(platform, "gateway");
             assertTrue(ProcessHandle.of(relaunched).map(ProcessHandle::isAlive).orElse(false));
             String metricsUrl = "http://127.0.0.1:" + platform.port("GATEWAY_HTTP_PORT") + "/metrics";
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
             int code = 0;
             while (code != 200 && System.nanoTime() < deadline) {
                 Thread.sleep(500);
@@ -181,6 +174,8 @@ public class PlatformScriptIT {
                 assertTrue(backends.output, Pattern.compile("(?m)^" + Pattern.quote(id) + " .*\\| config\\s*$")
                         .matcher(backends.output).find());
             }
+
+            assertAppsRoleJoinsTheRotation(platform);
 
             PlatformScript.Result again = platform.run(60, "start");
             assertEquals(again.toString(), 0, again.exitCode);
@@ -207,7 +202,7 @@ public class PlatformScriptIT {
      * start leaves {@code gatehouse-membership} out of the gateway and of every app container, even though
      * {@code APP_FEATURES} lists it, and no container runs a cluster member.
      */
-    private static void assertMembershipOffInstallsItNowhere(PlatformScript platform) throws IOException {
+    private static void assertMembershipOffInstallsItNowhere(PlatformScript platform) throws Exception {
         String appFeatures = Files.readAllLines(platform.root.resolve("platform.conf"), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.startsWith("APP_FEATURES=")).findFirst().orElseThrow()
                 .substring("APP_FEATURES=".length()).replace("\"", "");
@@ -226,10 +221,17 @@ public class PlatformScriptIT {
             assertFalse(name + " started with membership: " + role.group(1), role.group(1).contains("gatehouse-membership"));
 
             String[] exec = name.equals("gateway") ? new String[] {"exec"} : new String[] {"__exec", name};
+            // Karaf records the boot features as installed at the end of its boot deployment, which can come a moment
+            // after the container answers: wait (bounded) for the role's feature to be listed
+            String roleFeature = name.equals("gateway") ? "gatehouse-balancer" : "gatehouse-app";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             PlatformScript.Result features = platform.run(60, concat(exec, "feature:list -i"));
+            while (features.exitCode == 0 && !features.output.contains(roleFeature) && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                features = platform.run(60, concat(exec, "feature:list -i"));
+            }
             assertEquals(name + ": " + features, 0, features.exitCode);
-            assertTrue(name + " lists no role feature:\n" + features.output,
-                    features.output.contains(name.equals("gateway") ? "gatehouse-balancer" : "gatehouse-app"));
+            assertTrue(name + " lists no role feature:\n" + features.output, features.output.contains(roleFeature));
             assertFalse(name + " installed gatehouse-membership with MEMBERSHIP=off:\n" + features.output,
                     features.output.contains("gatehouse-membership"));
             // not even its bundle: the membership's shell command is unknown
@@ -256,13 +258,7 @@ public class PlatformScriptIT {
 
     /** Six logins from one client through the public listener: the sixth gets 429 and is stored as a security event. */
     private static void assertRateLimitedLoginIsStored(PlatformScript platform) throws Exception {
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) { }
-            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) { }
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
-        }}, null); // the platform's generated self-signed certificate; what is checked here is the audit trail
-        HttpClient https = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient https = httpsClient();
         java.net.URI login = java.net.URI.create("https://127.0.0.1:" + platform.port("LISTENER_HTTPS_PORT")
                 + "/api/auth/login");
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(login).timeout(Duration.ofSeconds(30))
@@ -297,6 +293,138 @@ public class PlatformScriptIT {
         assertEquals("RATE_LIMITED security events in PostgreSQL", 1, stored);
     }
 
+    /** A client of the public listener that accepts the platform's generated self-signed certificate. */
+    private static HttpClient httpsClient() throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) { }
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+        }}, null); // what the tests check is behind the listener, not its certificate
+        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /**
+     * {@code ROLE=apps} while this platform runs: a second {@code ./platform}, in its own runtime folder and on its own
+     * ports, runs one app container that joins this platform's gateway ({@code CLUSTER_MEMBERS}) and database
+     * ({@code DB_URL}). It starts no gateway and no database, refuses to start without the cluster's token signing
+     * key, enters the gateway's rotation (source {@code cluster}) and serves requests sent to this platform's public
+     * listener; killed with -9 it is relaunched by its own watchdog and rejoins; its {@code stop} ends only its own
+     * processes and takes it out of the rotation, while this platform keeps running.
+     */
+    private static void assertAppsRoleJoinsTheRotation(PlatformScript platform) throws Exception {
+        PlatformScript apps = new PlatformScript(work.resolve("apps-runtime")).freePorts(1);
+        apps.env.put("GATEHOUSE_ROLE", "apps");
+        apps.env.put("GATEHOUSE_START_TIMEOUT", "300");
+        apps.env.put("GATEHOUSE_CLUSTER_NAME", platform.env.get("GATEHOUSE_CLUSTER_NAME"));
+        apps.env.put("GATEHOUSE_CLUSTER_MEMBERS", "127.0.0.1:" + platform.port("GATEWAY_CLUSTER_PORT"));
+        apps.env.put("GATEHOUSE_DB_URL", "jdbc:postgresql://127.0.0.1:" + platform.port("DB_PORT") + "/gatehouse");
+        apps.env.put("GATEHOUSE_DB_USER", "gatehouse");
+        apps.env.put("GATEHOUSE_DB_PASSWORD",
+                Files.readString(platform.runtime.resolve("secrets/db-password"), StandardCharsets.UTF_8).trim());
+        String backend = "127.0.0.1:" + apps.port("APP_HTTP_PORT_BASE");
+        try {
+            PlatformScript.Result keyless = apps.run(60, "start");
+            assertEquals(keyless.toString(), 1, keyless.exitCode);
+            assertTrue(keyless.output, keyless.output.contains("ROLE=apps needs the cluster's token signing key in "
+                    + apps.runtime.resolve("secrets/jwt/signing.jwk")));
+            assertEquals("started without the signing key", List.of(), apps.processes());
+
+            // the gateway machine's key directory, copied as an operator would (scp -rp)
+            Path keys = Files.createDirectories(apps.runtime.resolve("secrets/jwt"));
+            try (Stream<Path> files = Files.list(platform.runtime.resolve("secrets/jwt"))) {
+                for (Path key : files.collect(Collectors.toList())) {
+                    Files.copy(key, keys.resolve(key.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            PlatformScript.Result start = apps.run(420, "start");
+            assertEquals("ROLE=apps start failed: " + start, 0, start.exitCode);
+            assertTrue(start.output, start.output.contains("app-1: starting (app role: "));
+            assertFalse(start.output, start.output.contains("gateway: starting"));
+            assertFalse(start.output, start.output.contains("database: starting"));
+            PlatformScript.Result status = apps.run(60, "status");
+            assertEquals(status.toString(), 0, status.exitCode);
+            assertTrue(status.output, Pattern.compile("(?m)^app-1 +app +running +[0-9]+ ").matcher(status.output).find());
+            assertTrue(status.output, Pattern.compile("(?m)^database +external +reachable ").matcher(status.output).find());
+            assertFalse(status.output, Pattern.compile("(?m)^gateway ").matcher(status.output).find());
+
+            awaitBackend(platform, backend, true, "the ROLE=apps container in the gateway's rotation");
+            HttpClient https = httpsClient();
+            URI health = URI.create("https://127.0.0.1:" + platform.port("LISTENER_HTTPS_PORT") + "/health");
+            for (int i = 0; i < 12; i++) { // least-conn: sequential requests go round the three app containers
+                HttpResponse<String> answer = https.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(answer.body(), 200, answer.statusCode());
+            }
+            String[] row = backendRow(platform.run(60, "exec", "balancer:backends").output, backend);
+            assertTrue(String.join("|", row), Long.parseLong(row[3].trim()) > 0);
+
+            // no supervisor runs on an apps machine: its watchdog relaunches a container that dies, which rejoins
+            // its member's connection closes with it, so it leaves the rotation well before the relaunched one has booted
+            killAndAwaitRelaunch(apps, "app-1");
+            awaitBackend(platform, backend, false, "the killed ROLE=apps container out of the rotation");
+            awaitBackend(platform, backend, true, "the relaunched ROLE=apps container back in the rotation");
+
+            PlatformScript.Result stop = apps.run(120, "stop");
+            assertEquals(stop.toString(), 0, stop.exitCode);
+            assertEquals("processes of the apps role left after stop", List.of(), apps.processes());
+            awaitBackend(platform, backend, false, "the stopped ROLE=apps container out of the rotation");
+            // the full platform is untouched: its gateway, app containers and database still run
+            PlatformScript.Result full = platform.run(60, "status");
+            assertEquals("the full platform after the apps role's stop: " + full, 0, full.exitCode);
+        } finally {
+            if (!apps.processes().isEmpty()) {
+                apps.run(120, "stop");
+                apps.killLeftovers();
+            }
+        }
+    }
+
+    /**
+     * Kills the container with -9 and waits until the watchdog has relaunched it: its pid file names another process
+     * within 5 s. Returns the new pid.
+     */
+    private static long killAndAwaitRelaunch(PlatformScript platform, String name) throws Exception {
+        Path pidFile = platform.runtime.resolve("run/" + name + ".pid");
+        long killed = Long.parseLong(Files.readString(pidFile).trim().split(" ")[0]);
+        ProcessHandle.of(killed).orElseThrow().destroyForcibly();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long relaunched = killed;
+        while (relaunched == killed && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            relaunched = Long.parseLong(Files.readString(pidFile).trim().split(" ")[0]);
+        }
+        assertNotEquals(name + " not relaunched within 5 s", killed, relaunched);
+        return relaunched;
+    }
+
+    /** Waits (bounded) until the gateway's balancer:backends lists the backend UP (present) or not at all (absent). */
+    private static void awaitBackend(PlatformScript platform, String backend, boolean present, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(present ? 240 : 60);
+        String listing = "";
+        while (System.nanoTime() < deadline) {
+            listing = platform.run(60, "exec", "balancer:backends").output;
+            String[] row = backendRow(listing, backend);
+            if (present ? row != null && row[1].trim().equals("UP") && row[9].trim().equals("cluster") : row == null) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(what + ": not within the bound:\n" + listing);
+    }
+
+    /** The backend's row of a balancer:backends table, split into its columns; null when it is not listed. */
+    private static String[] backendRow(String listing, String backend) {
+        for (String line : listing.split("\n")) {
+            String[] columns = line.split("\\|");
+            if (columns.length >= 10 && columns[0].trim().equals(backend)) {
+                return columns;
+            }
+        }
+        return null;
+    }
+
     @Test
     public void badInputFailsClearlyAndStartsNothing() throws Exception {
         PlatformScript platform = platform("bad-input");
@@ -322,6 +450,43 @@ public class PlatformScriptIT {
         assertEquals(clusterPort.toString(), 1, clusterPort.exitCode);
         assertTrue(clusterPort.output, clusterPort.output.contains("port " + platform.port("GATEWAY_HTTP_PORT")
                 + " is configured twice"));
+
+        // ROLE: its value, and what the apps role needs, all refused by name before anything starts
+        PlatformScript.Result role = platform.run(Map.of("GATEHOUSE_ROLE", "x"), 30, "start");
+        assertEquals(role.toString(), 1, role.exitCode);
+        assertTrue(role.output, role.output.contains("ROLE must be \"full\" or \"apps\", was \"x\""));
+        Map<String, String> apps = Map.of("GATEHOUSE_ROLE", "apps", "GATEHOUSE_CLUSTER_MEMBERS", "127.0.0.1:5701",
+                "GATEHOUSE_DB_URL", "jdbc:postgresql://127.0.0.1:55432/gatehouse", "GATEHOUSE_DB_USER", "gatehouse",
+                "GATEHOUSE_DB_PASSWORD", "secret");
+        Map<String, String> noMembers = new HashMap<>(apps);
+        noMembers.remove("GATEHOUSE_CLUSTER_MEMBERS");
+        PlatformScript.Result members = platform.run(noMembers, 30, "start");
+        assertEquals(members.toString(), 1, members.exitCode);
+        assertTrue(members.output, members.output.contains("ROLE=apps needs CLUSTER_MEMBERS (the gateway machine's cluster address"));
+        Map<String, String> noDatabase = new HashMap<>(apps);
+        noDatabase.remove("GATEHOUSE_DB_URL");
+        PlatformScript.Result database = platform.run(noDatabase, 30, "start");
+        assertEquals(database.toString(), 1, database.exitCode);
+        assertTrue(database.output, database.output.contains("ROLE=apps needs DB_URL, DB_USER and DB_PASSWORD"));
+        Map<String, String> withoutMembership = new HashMap<>(apps);
+        withoutMembership.put("GATEHOUSE_MEMBERSHIP", "off");
+        PlatformScript.Result off = platform.run(withoutMembership, 30, "start");
+        assertEquals(off.toString(), 1, off.exitCode);
+        assertTrue(off.output, off.output.contains("ROLE=apps needs MEMBERSHIP=on, was \"off\""));
+        Map<String, String> remoteGateway = new HashMap<>(apps);
+        remoteGateway.put("GATEHOUSE_CLUSTER_MEMBERS", "10.11.12.13:5701");
+        PlatformScript.Result loopback = platform.run(remoteGateway, 30, "start");
+        assertEquals(loopback.toString(), 1, loopback.exitCode);
+        assertTrue(loopback.output, loopback.output.contains("ROLE=apps with CLUSTER_MEMBERS on another machine "
+                + "(\"10.11.12.13:5701\") needs CLUSTER_INTERFACE set to this machine's address the gateway reaches, was \"127.0.0.1\""));
+        // the address the app containers bind and announce must be this machine's (checked with iproute2's ip)
+        if (Stream.of(System.getenv("PATH").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "ip")))) {
+            Map<String, String> foreign = new HashMap<>(apps);
+            foreign.put("GATEHOUSE_CLUSTER_INTERFACE", "127.0.0.2");
+            PlatformScript.Result notHere = platform.run(foreign, 30, "start");
+            assertEquals(notHere.toString(), 1, notHere.exitCode);
+            assertTrue(notHere.output, notHere.output.contains("CLUSTER_INTERFACE \"127.0.0.2\" is not an address of this machine"));
+        }
 
         Path config = work.resolve("broken.conf");
         Files.writeString(config, "# broken\nAPP_INSTANCES=2\nGATEWAY_HTTP_PORT 8181\n");
