@@ -1,7 +1,8 @@
 package io.gatehouse.balancer.internal;
 
 import io.gatehouse.api.balancer.BackendSpec;
-import java.util.ArrayList;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,17 +19,7 @@ record BackendDefinition(BackendSpec spec, PassivePolicy policy, boolean down) {
 
     /** Splits configuration values into entries: each value may hold several entries separated by commas. */
     static List<String> entries(String[] values) {
-        List<String> entries = new ArrayList<>();
-        if (values != null) {
-            for (String value : values) {
-                for (String entry : value.split(",")) {
-                    if (!entry.isBlank()) {
-                        entries.add(entry.trim());
-                    }
-                }
-            }
-        }
-        return entries;
+        return ConfigValues.split(values, ConfigValues.COMMA, Entries.DROP_BLANK_TRIM);
     }
 
     /**

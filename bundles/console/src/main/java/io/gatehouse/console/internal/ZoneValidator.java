@@ -1,6 +1,7 @@
 package io.gatehouse.console.internal;
 
-import java.util.Arrays;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ final class ZoneValidator {
             return Boolean.valueOf(value);
         }
         if (current instanceof String[]) {
-            return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+            return ConfigValues.split(value, ConfigValues.COMMA, Entries.TRIM_DROP_EMPTY).toArray(String[]::new);
         }
         if (value.isEmpty()) {
             throw new IllegalArgumentException(key + " must not be empty");

@@ -1,7 +1,7 @@
 package io.gatehouse.listener.internal;
 
-import java.util.ArrayList;
-import java.util.List;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import java.util.regex.Pattern;
 
 /**
@@ -10,27 +10,15 @@ import java.util.regex.Pattern;
  */
 final class ConfigLists {
 
-    static final Pattern COMMA = Pattern.compile(",");
-    static final Pattern SEMICOLON = Pattern.compile(";");
+    static final Pattern COMMA = ConfigValues.COMMA;
+    static final Pattern SEMICOLON = ConfigValues.SEMICOLON;
 
     private ConfigLists() {
     }
 
+    /** The non-blank entries of all the values, trimmed; {@code null} values hold none. */
     static String[] split(String[] values, Pattern separator) {
-        List<String> out = new ArrayList<>();
-        if (values != null) {
-            for (String value : values) {
-                if (value == null) {
-                    continue;
-                }
-                for (String part : separator.split(value)) {
-                    if (!part.isBlank()) {
-                        out.add(part.trim());
-                    }
-                }
-            }
-        }
-        return out.toArray(new String[0]);
+        return ConfigValues.split(values, separator, Entries.DROP_BLANK_TRIM).toArray(new String[0]);
     }
 
     static final int MAX_BUFFER_BYTES = 16 * 1024 * 1024;

@@ -1,6 +1,8 @@
 package io.gatehouse.membership.internal;
 
 import io.gatehouse.api.cluster.ClusterMember.Role;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +30,10 @@ public record MemberSettings(String clusterName, List<HostPort> members, String 
             throw new IllegalArgumentException("cluster.name must not be empty");
         }
         List<HostPort> members = new ArrayList<>();
-        for (String entry : config.members() == null ? new String[0] : config.members()) {
-            // a single value may also hold a comma-separated list, as .cfg files often do
-            for (String part : entry.split(",")) {
-                if (!part.isBlank()) {
-                    members.add(HostPort.parse(part, DEFAULT_PORT, "member address").resolvable("member address"));
-                }
-            }
+        // a single value may also hold a comma-separated list, as .cfg files often do; each entry is named in errors
+        // as written, so HostPort trims it
+        for (String entry : ConfigValues.split(config.members(), ConfigValues.COMMA, Entries.DROP_BLANK_KEEP)) {
+            members.add(HostPort.parse(entry, DEFAULT_PORT, "member address").resolvable("member address"));
         }
         if (members.isEmpty()) {
             throw new IllegalArgumentException("members must list at least one host:port to join");
@@ -102,7 +101,8 @@ public record MemberSettings(String clusterName, List<HostPort> members, String 
                     } else if (type == long.class) {
                         return Long.parseLong(text.trim());
                     } else if (type == String[].class) {
-                        return value instanceof String[] array ? array : text.split(",");
+                        // from() splits each value on commas
+                        return value instanceof String[] array ? array : new String[] {text};
                     }
                     return text;
                 });

@@ -1,8 +1,9 @@
 package io.gatehouse.ratelimit.internal;
 
 import io.gatehouse.api.http.PathPattern;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -112,11 +113,7 @@ record ZoneSpec(String name, List<PathPattern> paths, Set<String> methods, KeySp
 
     /** Values of a multi-valued property; a single .cfg string may list several, comma-separated. */
     static List<String> split(String[] values) {
-        if (values == null) {
-            return List.of();
-        }
-        return Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
-                .filter(v -> !v.isEmpty()).toList();
+        return ConfigValues.split(values, ConfigValues.COMMA, Entries.TRIM_DROP_EMPTY);
     }
 
     /** The delay threshold as configured: nodelay, or delay=n. */

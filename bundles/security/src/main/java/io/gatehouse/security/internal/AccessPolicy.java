@@ -1,9 +1,10 @@
 package io.gatehouse.security.internal;
 
 import io.gatehouse.api.http.PathPattern;
+import io.gatehouse.util.config.ConfigValues;
+import io.gatehouse.util.config.ConfigValues.Entries;
 import io.gatehouse.util.net.Cidr;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
@@ -123,12 +124,9 @@ public class AccessPolicy {
         return List.copyOf(out);
     }
 
+    /** Values of a multi-valued property; a single .cfg string may list several, comma-separated. */
     static List<String> split(String[] values) {
-        if (values == null) {
-            return List.of();
-        }
-        return Arrays.stream(values).flatMap(v -> Arrays.stream(v.split(","))).map(String::trim)
-                .filter(v -> !v.isEmpty()).toList();
+        return ConfigValues.split(values, ConfigValues.COMMA, Entries.TRIM_DROP_EMPTY);
     }
 
     /** The configured name, else the factory configuration's name ({@code ...access~admin}: admin). */
