@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +38,19 @@ final class JettyExchange implements Exchange {
     /** The request's body as the proxy reads it, once the request is proxied and has one. */
     volatile ClientBody body;
 
+    private final String method;
+
     JettyExchange(Request request, TrustedProxies trustedProxies, long startNanos) {
         this.request = request;
         this.trustedProxies = trustedProxies;
         this.startNanos = startNanos;
         this.requestId = RequestIds.accept(request.getHeaders().get(RequestIds.HEADER));
+        String requested = request.getMethod();
+        // a WebSocket opened over HTTP/2 (extended CONNECT, RFC 8441) is what a GET with Upgrade is over HTTP/1.1, and
+        // goes upstream as one: filters, logs and metrics see it the same way whatever the client's protocol (read
+        // now: once the exchange has ended, the request no longer answers about its stream)
+        this.method = HttpMethod.CONNECT.is(requested) && WebSocketTunnel.isWebSocketConnect(request)
+                ? HttpMethod.GET.asString() : requested;
     }
 
     long startNanos() {
@@ -50,7 +59,7 @@ final class JettyExchange implements Exchange {
 
     @Override
     public String method() {
-        return request.getMethod();
+        return method;
     }
 
     @Override

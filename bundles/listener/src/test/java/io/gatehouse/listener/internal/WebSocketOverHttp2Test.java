@@ -46,6 +46,7 @@ class WebSocketOverHttp2Test {
     static GatewayServer server;
     static HTTP2Client client;
     static final AtomicInteger completions = new AtomicInteger();
+    static final java.util.List<String> methods = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -53,6 +54,7 @@ class WebSocketOverHttp2Test {
                 "static_routes", new String[0], "drain_timeout_ms", 500L));
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
         chain.add(new FilterEntry(exchange -> {
+            methods.add(exchange.method() + " " + exchange.path());
             exchange.setResponseHeader("X-Frame-Options", "DENY");
             exchange.onComplete(completions::incrementAndGet);
             return Verdict.proceed();
@@ -172,6 +174,8 @@ class WebSocketOverHttp2Test {
             assertEquals(200, response.getStatus());
             assertEquals("DENY", response.getHttpFields().get("X-Frame-Options"));
             assertEquals("ws-h2-1", response.getHttpFields().get("X-Request-Id"));
+            // filters see the GET an HTTP/1.1 client would send (a method filter allowing GET lets both through)
+            assertTrue(methods.contains("GET /chat/h2"), methods.toString());
             assertFalse(response.getHttpFields().contains("Sec-WebSocket-Accept"), response.getHttpFields().toString());
             assertFalse(response.getHttpFields().contains("Upgrade"), response.getHttpFields().toString());
 
