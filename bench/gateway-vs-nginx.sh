@@ -227,14 +227,17 @@ CONF
 }
 
 RESULTS="$WORK/results.txt"
-# CPU time (user + system, clock ticks) of a process and its children (NGINX's workers): CPU per request is a
+# CPU time (clock ticks) of a process and its children (NGINX's workers), "user system": CPU per request is a
 # figure that a busy, shared machine distorts much less than requests/s
 cpu_ticks() { # pid
-  local total=0 p
+  local user=0 system=0 p
   for p in "$1" $(pgrep -P "$1" || true); do
-    [ -r "/proc/$p/stat" ] && total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+    if [ -r "/proc/$p/stat" ]; then
+      read -r u s < <(awk '{print $14, $15}' "/proc/$p/stat")
+      user=$((user + u)); system=$((system + s))
+    fi
   done
-  echo "$total"
+  echo "$user $system"
 }
 # POST=<bytes>: every request is a POST with a JSON body of that size (wrk through a Lua script, h2load with -d)
 WRK_BODY=(); H2_BODY=()
@@ -258,12 +261,15 @@ measure() { # name
   if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
     jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
   fi
-  local ticks_before; ticks_before=$(cpu_ticks "${PIDS[-1]}")
+  local before; read -r -a before < <(cpu_ticks "${PIDS[-1]}")
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
-  local ticks=$(( $(cpu_ticks "${PIDS[-1]}") - ticks_before ))
-  local rps p50 p99 errors cpu
+  local after; read -r -a after < <(cpu_ticks "${PIDS[-1]}")
+  local user=$(( after[0] - before[0] )) system=$(( after[1] - before[1] ))
+  local rps p50 p99 errors cpu sys
   local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
-  cpu=$(awk -v t="$ticks" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
+  cpu=$(per_request $((user + system)))
+  sys=$(per_request "$system")
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
@@ -274,12 +280,13 @@ measure() { # name
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %12s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-10s %12s %10s %10s %12s %8s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
-# cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed
-printf '%-10s %12s %10s %10s %12s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "h2load req/s" "load" | tee "$RESULTS"
+# cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed;
+# of sys: the part of it spent in the kernel (system calls, and the loopback network stack they run)
+printf '%-10s %12s %10s %10s %12s %8s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;

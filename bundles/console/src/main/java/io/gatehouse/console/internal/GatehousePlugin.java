@@ -5,6 +5,7 @@ import static io.gatehouse.console.internal.Html.esc;
 import com.codahale.metrics.MetricRegistry;
 import io.gatehouse.api.audit.AuditLog;
 import io.gatehouse.api.balancer.LoadBalancer;
+import io.gatehouse.util.json.JsonWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URL;
@@ -252,7 +253,7 @@ public class GatehousePlugin extends AbstractWebConsolePlugin {
         data.put("balancer", balancerSection.live());
         data.put("zones", configAdmin == null ? null : rateLimits.live());
         data.put("instances", instances.present() ? instances.table().json(instances.lastOperation()) : null);
-        byte[] body = Json.write(data).getBytes(StandardCharsets.UTF_8);
+        byte[] body = JsonWriter.write(data).getBytes(StandardCharsets.UTF_8);
         response.setContentType("application/json; charset=utf-8");
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(body.length);

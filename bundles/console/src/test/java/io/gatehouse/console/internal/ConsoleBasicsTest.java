@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,18 +27,6 @@ class ConsoleBasicsTest {
     @Test
     void htmlEscapesEverythingThatCouldOpenMarkup() {
         assertEquals("&lt;script&gt;&amp;&quot;&#39;", Html.esc("<script>&\"'"));
-    }
-
-    @Test
-    void jsonEscapesStringsAndWritesNumbersAndNulls() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("s", "a\"b\\c\n</script>");
-        m.put("n", 1.5);
-        m.put("nan", Double.NaN);
-        m.put("list", List.of(1, true));
-        m.put("none", null);
-        assertEquals("{\"s\":\"a\\\"b\\\\c\\n\\u003c/script>\",\"n\":1.5,\"nan\":null,\"list\":[1,true],\"none\":null}",
-                Json.write(m));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.gatehouse.listener.internal;
 
+import io.gatehouse.util.json.JsonWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +19,19 @@ final class AccessLog {
     static void log(JettyExchange exchange, int status, long latencyNanos, long bytes) {
         StringBuilder line = new StringBuilder(256);
         line.append("{\"requestId\":");
-        Json.string(line, exchange.requestId());
+        JsonWriter.string(line, exchange.requestId());
         line.append(",\"client\":");
-        Json.string(line, exchange.clientAddress());
+        JsonWriter.string(line, exchange.clientAddress());
         line.append(",\"method\":");
-        Json.string(line, exchange.method());
+        JsonWriter.string(line, exchange.method());
         line.append(",\"path\":");
-        Json.string(line, exchange.rawPath());
+        JsonWriter.string(line, exchange.rawPath());
         line.append(",\"backend\":");
         String backend = exchange.backend;
         if (backend == null) {
             line.append("null");
         } else {
-            Json.string(line, backend);
+            JsonWriter.string(line, backend);
         }
         line.append(",\"status\":").append(status)
                 .append(",\"latencyMs\":").append(latencyNanos / 1_000_000.0)

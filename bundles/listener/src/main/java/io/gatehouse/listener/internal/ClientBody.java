@@ -15,6 +15,13 @@ final class ClientBody implements Content.Source {
     volatile Throwable clientFailure;
     /** A chunk already read from the request (to learn whether it has a body), returned by the first read. */
     private Content.Chunk first;
+    /**
+     * Who the next content is for. A later demand replaces an earlier one still pending: the request accepts one
+     * demand at a time, and when an exchange ends early its lingering drain takes over from the upstream pump.
+     */
+    private Runnable demanded;
+    private boolean demandPending;
+    private final Runnable available = this::available;
 
     ClientBody(Content.Source request, Content.Chunk first) {
         this.request = request;
@@ -45,13 +52,31 @@ final class ClientBody implements Content.Source {
     @Override
     public void demand(Runnable demandCallback) {
         boolean ready;
+        boolean register = false;
         synchronized (this) {
             ready = first != null;
+            if (!ready) {
+                demanded = demandCallback;
+                register = !demandPending;
+                demandPending = true;
+            }
         }
         if (ready) {
             demandCallback.run();
-        } else {
-            request.demand(demandCallback);
+        } else if (register) {
+            request.demand(available);
+        }
+    }
+
+    private void available() {
+        Runnable callback;
+        synchronized (this) {
+            demandPending = false;
+            callback = demanded;
+            demanded = null;
+        }
+        if (callback != null) {
+            callback.run();
         }
     }
 

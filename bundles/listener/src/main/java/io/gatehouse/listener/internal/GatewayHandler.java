@@ -68,13 +68,14 @@ final class GatewayHandler extends Handler.Wrapper {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         if (!request.isSecure()) {
-            HttpsRedirect.send(request, response, callback, redirectPort);
+            HttpsRedirect.send(request, response, Callback.from(() -> LingeringBody.thenSucceed(request, null, callback),
+                    callback::failed), redirectPort);
             return true;
         }
         long start = System.nanoTime();
         JettyExchange exchange = new JettyExchange(request, trustedProxies, start);
         request.setAttribute(JettyExchange.ATTRIBUTE, exchange);
-        Completion done = new Completion(exchange, response, callback);
+        Completion done = new Completion(exchange, request, response, callback);
         if (request.getHeaders().size() > maxHeaders) {
             GatewayErrorHandler.decorate(chain, errorHeaderFilters, exchange);
             ErrorResponses.send(request, response, done, 431, "too many request headers (limit " + maxHeaders + ")");
@@ -202,13 +203,15 @@ final class GatewayHandler extends Handler.Wrapper {
     private final class Completion implements Callback, Deferrable {
 
         private final JettyExchange exchange;
+        private final Request request;
         private final Response response;
         private final Callback delegate;
         private volatile boolean deferred;
         private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Completion(JettyExchange exchange, Response response, Callback delegate) {
+        Completion(JettyExchange exchange, Request request, Response response, Callback delegate) {
             this.exchange = exchange;
+            this.request = request;
             this.response = response;
             this.delegate = delegate;
         }
@@ -228,7 +231,7 @@ final class GatewayHandler extends Handler.Wrapper {
             if (!deferred) {
                 finish(response.getStatus());
             }
-            delegate.succeeded();
+            LingeringBody.thenSucceed(request, exchange.body, delegate);
         }
 
         @Override

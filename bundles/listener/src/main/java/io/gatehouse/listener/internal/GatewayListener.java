@@ -113,14 +113,19 @@ public class GatewayListener {
         }
     }
 
-    private static boolean onlyTlsChanged(Map<String, Object> before, Map<String, Object> after) {
+    /** Whether a configuration change touches only the certificate settings, which apply in place. */
+    static boolean onlyTlsChanged(Map<String, Object> before, Map<String, Object> after) {
         return withoutTls(before).equals(withoutTls(after));
     }
+
+    /** The settings a certificate rotation applies in place; every other change rebuilds the server. */
+    private static final java.util.Set<String> CERTIFICATE_KEYS = java.util.Set.of("tls.keystore",
+            "tls.keystore.password", "tls.certificate", "tls.private.key", "tls.watch.interval.seconds");
 
     private static Map<String, Object> withoutTls(Map<String, Object> properties) {
         Map<String, Object> out = new HashMap<>();
         properties.forEach((key, value) -> {
-            if (!key.startsWith("tls.") && !key.startsWith("component.") && !key.startsWith("service.")) {
+            if (!CERTIFICATE_KEYS.contains(key) && !key.startsWith("component.") && !key.startsWith("service.")) {
                 out.put(key, value instanceof Object[] array ? java.util.Arrays.asList(array) : value);
             }
         });

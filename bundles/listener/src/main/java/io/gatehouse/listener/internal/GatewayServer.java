@@ -30,6 +30,8 @@ final class GatewayServer {
     private final GatewayConnector https;
     private final ServerConnector http;
     final CertificateWatcher certificates;
+    /** The keep-alive connections to the backends. */
+    final UpstreamPool pool;
 
     /**
      * Builds and starts a server. STACK.md trap 2: Jetty finds the ALPN processor (when the connection factory is
@@ -136,8 +138,8 @@ final class GatewayServer {
         webSocketConnector.setConnectTimeout(java.time.Duration.ofMillis(config.upstream_connect_timeout_ms()));
         webSocketConnector.setIdleTimeout(java.time.Duration.ofMillis(config.upstream_idle_timeout_ms()));
 
-        UpstreamPool pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
-                config.upstream_idle_timeout_ms());
+        pool = new UpstreamPool(https, config.upstream_max_connections_per_backend(),
+                config.upstream_max_queued_per_backend(), config.upstream_idle_timeout_ms());
         UpstreamProxy proxy = new UpstreamProxy(pool, server.getScheduler(), balancer, metrics, config);
         WebSocketTunnel webSockets = new WebSocketTunnel(webSocketConnector, balancer, metrics, config);
         GatewayHandler gateway = new GatewayHandler(chain, routes, proxy, webSockets, metrics, trusted, config,

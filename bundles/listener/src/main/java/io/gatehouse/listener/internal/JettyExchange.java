@@ -34,6 +34,8 @@ final class JettyExchange implements Exchange {
     volatile String backend;
     /** Set when the request asks for a WebSocket upgrade: how the exchange ends once the tunnel closes. */
     GatewayHandler.Deferrable webSocket;
+    /** The request's body as the proxy reads it, once the request is proxied and has one. */
+    volatile ClientBody body;
 
     JettyExchange(Request request, TrustedProxies trustedProxies, long startNanos) {
         this.request = request;

@@ -71,6 +71,9 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "Keep-alive connections kept per backend")
     int upstream_max_connections_per_backend() default 256;
 
+    @AttributeDefinition(description = "Requests that may wait for a free connection to one backend once it has upstream.max.connections.per.backend; beyond, 503 at once (0: no waiting)")
+    int upstream_max_queued_per_backend() default 1024;
+
     @AttributeDefinition(description = "Extra backends an idempotent request may try after a connection failure")
     int upstream_retries() default 2;
 

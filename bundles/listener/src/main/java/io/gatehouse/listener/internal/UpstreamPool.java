@@ -4,7 +4,6 @@ import io.gatehouse.api.balancer.Backend;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 
@@ -12,12 +11,24 @@ import org.eclipse.jetty.io.EndPoint;
  * Keep-alive HTTP/1.1 connections to each backend, opened on the HTTPS connector's selector. An idle connection is
  * reused most-recently-used first (the warmest one, as NGINX's keepalive cache does) and watched while idle, so one
  * the backend closes leaves the pool at once. At {@code upstream.max.connections.per.backend} open connections a
- * request waits for one to come free, up to {@link #MAX_WAITING} per backend; beyond that it is refused.
+ * request waits for one to come free, up to {@code upstream.max.queued.per.backend} per backend; beyond that it is
+ * turned away with {@link Saturated}, which is the gateway's limit and not the backend's failure.
  */
 final class UpstreamPool {
 
-    /** Requests that may wait for a connection to a backend at its connection limit. */
-    static final int MAX_WAITING = 1024;
+    /**
+     * The pool, not the backend, turned a request away before a byte of it went out: too many requests already wait
+     * for a connection to the backend, or none came free within the request's time limit.
+     */
+    static final class Saturated extends Exception {
+
+        final boolean timedOut;
+
+        Saturated(String message, boolean timedOut) {
+            super(message, null, false, false);
+            this.timedOut = timedOut;
+        }
+    }
 
     /** Who gets the connection a request waits for. */
     interface Waiter {
@@ -33,13 +44,26 @@ final class UpstreamPool {
 
     private final GatewayConnector connector;
     private final int maxPerBackend;
+    private final int maxQueued;
     private final long idleTimeoutMs;
     private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
 
-    UpstreamPool(GatewayConnector connector, int maxPerBackend, long idleTimeoutMs) {
+    UpstreamPool(GatewayConnector connector, int maxPerBackend, int maxQueued, long idleTimeoutMs) {
         this.connector = connector;
         this.maxPerBackend = maxPerBackend;
+        this.maxQueued = maxQueued;
         this.idleTimeoutMs = idleTimeoutMs;
+    }
+
+    /** How many requests wait for a connection to {@code backendId} now. */
+    int queued(String backendId) {
+        Slot slot = slots.get(backendId);
+        if (slot == null) {
+            return 0;
+        }
+        synchronized (slot) {
+            return slot.waiting.size();
+        }
     }
 
     /** Hands {@code waiter} a connection to {@code backend}: an idle one, a new one, or the next one freed. */
@@ -72,7 +96,7 @@ final class UpstreamPool {
                 if (maxPerBackend <= 0 || slot.open < maxPerBackend) {
                     slot.open++;
                     dial = true;
-                } else if (slot.waiting.size() < MAX_WAITING) {
+                } else if (slot.waiting.size() < maxQueued) {
                     slot.waiting.add(waiter);
                     queued = true;
                 }
@@ -87,8 +111,19 @@ final class UpstreamPool {
         } else if (dial) {
             dial(slot, waiter);
         } else {
-            waiter.failed(new RejectedExecutionException("more than " + MAX_WAITING + " requests wait for a connection to "
-                    + backend.id() + " (upstream.max.connections.per.backend " + maxPerBackend + ")"));
+            waiter.failed(new Saturated(maxQueued + " requests already wait for a connection to " + backend.id()
+                    + " (upstream.max.connections.per.backend " + maxPerBackend + ", upstream.max.queued.per.backend "
+                    + maxQueued + ")", false));
+        }
+    }
+
+    /** {@code waiter} no longer waits (it timed out, or its client left): its place in the queue is freed. */
+    void abandon(Backend backend, Waiter waiter) {
+        Slot slot = slots.get(backend.id());
+        if (slot != null) {
+            synchronized (slot) {
+                slot.waiting.remove(waiter);
+            }
         }
     }
 

@@ -58,7 +58,9 @@ final class UpstreamProxy {
     }
 
     void proxy(JettyExchange exchange, Request request, Response response, Callback callback) {
-        attempt(exchange, request, response, callback, body(request), Set.of(), 1);
+        ClientBody body = body(request);
+        exchange.body = body;
+        attempt(exchange, request, response, callback, body, Set.of(), 1);
     }
 
     /**
@@ -371,6 +373,16 @@ final class UpstreamProxy {
                 callback.failed(clientGone);
                 return;
             }
+            if (failure instanceof UpstreamPool.Saturated saturated) {
+                // the gateway's own connection limit turned the request away before a byte went out: the backend did
+                // not fail, so it is not blamed (its latency average does see the wait, which steers p2c-ewma away)
+                lease.succeeded(saturated.timedOut ? 504 : 503, latency);
+                metrics.error();
+                LOG.debug("{} {} turned away: {}", exchange.method(), exchange.rawPath(), saturated.getMessage());
+                ErrorResponses.send(request, response, callback, saturated.timedOut ? 504 : 503,
+                        saturated.timedOut ? "upstream busy: no connection came free in time" : "upstream busy");
+                return;
+            }
             lease.failed(failure);
             metrics.upstreamError();
             if (!relayed && canRetry(failure)) {
@@ -419,8 +431,8 @@ final class UpstreamProxy {
 
         private void waitedTooLong() {
             if (connection == null) {
-                onFailure(new TimeoutException("no connection to " + lease.backend().id()
-                        + " came free within upstream.total.timeout.ms " + totalTimeoutMs));
+                onFailure(new UpstreamPool.Saturated("no connection to " + lease.backend().id()
+                        + " came free within upstream.total.timeout.ms " + totalTimeoutMs, true));
             }
         }
 
@@ -503,6 +515,9 @@ final class UpstreamProxy {
             Scheduler.Task task = waiting;
             if (task != null) {
                 task.cancel();
+                if (connection == null) {
+                    pool.abandon(lease.backend(), this);
+                }
             }
             return true;
         }

@@ -263,6 +263,20 @@ class GatewayServerTest {
     }
 
     @Test
+    void refusedLargeUploadGetsItsAnswerAndNotAReset() throws Exception {
+        // the client is still sending when the answer goes out: the rest of its body is read and discarded before
+        // the connection closes (lingering close), else the reset for its unread bytes can take the answer with it
+        byte[] upload = new byte[16 * 1024 * 1024];
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> response = h1.send(HttpRequest.newBuilder(https("/forbidden/upload"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(upload)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, response.statusCode(), response.body());
+            assertTrue(response.body().contains("\"error\":\"forbidden here\""), response.body());
+        }
+    }
+
+    @Test
     void delayedRequestStillArrives() throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> response = get(h1, "/slow/x");
@@ -359,20 +373,6 @@ class GatewayServerTest {
             assertTrue(response.contains("application/json"), response);
         }
         assertEquals(200, get(h1, "/api/after-garbage").statusCode());
-    }
-
-    @Test
-    void tls11IsRefused() throws Exception {
-        SSLContext old = SSLContext.getInstance("TLS");
-        old.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
-            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) { }
-            public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
-        }}, null);
-        try (SSLSocket socket = (SSLSocket) old.getSocketFactory().createSocket("127.0.0.1", server.httpsPort())) {
-            socket.setEnabledProtocols(new String[] {"TLSv1.1"});
-            assertThrows(IOException.class, socket::startHandshake);
-        }
     }
 
     @Test
@@ -757,7 +757,11 @@ class GatewayServerTest {
                     }
                 }
             } catch (IOException e) {
-                // closed by the server after an error response
+                // closed by the server after an error response; with nothing read, there was no response to read
+                if (out.size() == 0) {
+                    throw new AssertionError("the listener answered nothing to " + request.lines().findFirst().orElse("")
+                            + ": " + e, e);
+                }
             }
             return out.toString(StandardCharsets.ISO_8859_1);
         } catch (SSLHandshakeException e) {

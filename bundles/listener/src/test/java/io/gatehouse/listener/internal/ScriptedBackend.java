@@ -97,6 +97,10 @@ final class ScriptedBackend implements AutoCloseable {
                         Thread.sleep(3000);
                         write(out, ok);
                     }
+                    case "/linger" -> {
+                        Thread.sleep(700);
+                        write(out, ok);
+                    }
                     case "/pause" -> {
                         Thread.sleep(150);
                         write(out, ok);

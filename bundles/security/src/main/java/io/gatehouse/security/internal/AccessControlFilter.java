@@ -4,6 +4,7 @@ import io.gatehouse.api.audit.SecurityEventType;
 import io.gatehouse.api.http.Exchange;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
+import io.gatehouse.util.net.IpLiteral;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
@@ -61,7 +62,7 @@ public class AccessControlFilter implements RequestFilter {
             return Verdict.proceed();
         }
         String client = exchange.clientAddress();
-        if (chosen.allows(Cidr.address(client))) {
+        if (chosen.allows(IpLiteral.bytes(client))) {
             return Verdict.proceed();
         }
         denied.increment();

@@ -1,6 +1,7 @@
 package io.gatehouse.security.internal;
 
 import io.gatehouse.api.http.PathPattern;
+import io.gatehouse.util.net.Cidr;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +49,7 @@ public class AccessPolicy {
         /** First matching rule decides; none matching allows. */
         boolean allows(byte[] client) {
             for (Rule r : rules) {
-                if (r.network().matches(client)) {
+                if (r.network().contains(client)) {
                     return r.allow();
                 }
             }
@@ -66,7 +67,7 @@ public class AccessPolicy {
             rules = new Rules(name, paths, rules(name, config.rules()));
             LOG.info("Access policy '{}' active: paths={} rules={}", name, paths, rules.rules());
         } catch (IllegalArgumentException e) {
-            rules = new Rules(name, paths, List.of(new Rule(false, Cidr.parse("all"))));
+            rules = new Rules(name, paths, List.of(new Rule(false, Cidr.ALL)));
             LOG.error("Refused configuration {}: {}; until it is fixed the policy denies every request on {}",
                     properties.get("service.pid"), e.getMessage(), paths);
         }
@@ -114,7 +115,7 @@ public class AccessPolicy {
                         + "' must be 'allow <cidr>' or 'deny <cidr>'");
             }
             try {
-                out.add(new Rule(allow, Cidr.parse(words[1])));
+                out.add(new Rule(allow, Cidr.parseOrAll(words[1])));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("access policy '" + name + "': " + e.getMessage(), e);
             }

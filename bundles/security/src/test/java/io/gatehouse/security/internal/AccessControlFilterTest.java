@@ -100,16 +100,4 @@ class AccessControlFilterTest {
         assertEquals(403, status("/admin/", "10.0.0.1"));
         assertEquals(0, status("/public", "10.0.0.1"));
     }
-
-    @Test
-    void cidrMasksAndMatches() {
-        assertTrue(Cidr.parse("10.1.2.3/8").matches(Cidr.address("10.200.0.1")));
-        assertFalse(Cidr.parse("10.0.0.0/9").matches(Cidr.address("10.128.0.1")));
-        assertTrue(Cidr.parse("2001:db8::/32").matches(Cidr.address("2001:db8:ffff::1")));
-        assertFalse(Cidr.parse("2001:db8::/32").matches(Cidr.address("10.0.0.1")));
-        assertTrue(Cidr.parse("0.0.0.0/0").matches(Cidr.address("8.8.8.8")));
-        assertTrue(Cidr.parse("fe80::1").matches(Cidr.address("fe80::1%eth0")));
-        assertFalse(Cidr.parse("10.0.0.1").matches(Cidr.address("not-an-address")));
-        assertTrue(Cidr.parse("all").matches(null));
-    }
 }

@@ -1,25 +1,37 @@
-package io.gatehouse.console.internal;
+package io.gatehouse.util.json;
 
 import java.util.Collection;
 import java.util.Map;
 
-/** A minimal JSON writer for the console's live data: maps, collections, strings, numbers, booleans, null. */
-final class Json {
+/**
+ * A minimal JSON writer, for the few places that write JSON by hand (the listener's error bodies and access log, the
+ * console's live data): maps, collections, {@code double[]}, strings, numbers, booleans, null.
+ */
+public final class JsonWriter {
 
-    private Json() {
+    private JsonWriter() {
     }
 
-    static String write(Object value) {
+    /**
+     * {@code value} as JSON text. Strings escape {@code <} too ({@code \u003c}), so the text can stand inside an HTML
+     * page's script; NaN and infinities are written as null; any other object as its {@code toString()}.
+     */
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder(1024);
         write(value, out);
         return out.toString();
+    }
+
+    /** Appends {@code value} as a JSON string: quotes, backslashes and control characters escaped, nothing else. */
+    public static void string(StringBuilder out, String value) {
+        string(value, false, out);
     }
 
     private static void write(Object value, StringBuilder out) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
-            string(s, out);
+            string(s, true, out);
         } else if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
             out.append("null");
         } else if (value instanceof Float f && (f.isNaN() || f.isInfinite())) {
@@ -34,7 +46,7 @@ final class Json {
                     out.append(',');
                 }
                 first = false;
-                string(String.valueOf(e.getKey()), out);
+                string(String.valueOf(e.getKey()), true, out);
                 out.append(':');
                 write(e.getValue(), out);
             }
@@ -60,11 +72,11 @@ final class Json {
             }
             out.append(']');
         } else {
-            string(String.valueOf(value), out);
+            string(String.valueOf(value), true, out);
         }
     }
 
-    private static void string(String s, StringBuilder out) {
+    private static void string(String s, boolean escapeLessThan, StringBuilder out) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -74,9 +86,8 @@ final class Json {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                case '<' -> out.append("\\u003c");
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || c == '<' && escapeLessThan) {
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);
