@@ -1,13 +1,16 @@
 package io.gatehouse.itests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -28,6 +31,8 @@ public final class ControlledPostgres {
     public static Option[] options() {
         try {
             Path dir = Files.createTempDirectory("gatehouse-controlled-pg-");
+            // the data folder (~50 MB) goes with the test JVM: by then the container, and the PostgreSQL it ran, ended
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> remove(dir), "controlled-postgres-folder"));
             Path secrets = Files.createDirectories(dir.resolve("secrets"));
             byte[] bytes = new byte[18];
             new SecureRandom().nextBytes(bytes);
@@ -52,6 +57,14 @@ public final class ControlledPostgres {
             return options.toArray(new Option[0]);
         } catch (IOException e) {
             throw new IllegalStateException("could not prepare the controlled PostgreSQL", e);
+        }
+    }
+
+    private static void remove(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a folder that cannot be walked cannot be removed either; nothing more can be done at exit
         }
     }
 

@@ -4,28 +4,35 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.Hashtable;
+import java.util.Map;
 import com.codahale.metrics.MetricRegistry;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +40,33 @@ import javax.inject.Inject;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.eclipse.jetty.alpn.java.client.JDK9ClientALPNProcessor;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpScheme;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.DataFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
+import org.eclipse.jetty.http2.frames.ResetFrame;
+import org.eclipse.jetty.http2.frames.SettingsFrame;
+import org.eclipse.jetty.http2.hpack.HpackFieldPreEncoder;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.ProbeBuilder;
+import org.ops4j.pax.exam.TestProbeBuilder;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Constants;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
@@ -77,7 +104,40 @@ public class GatewayIT {
                 // the test client plays a trusted proxy: its X-Forwarded-For names the client
                 editConfigurationFilePut("etc/io.gatehouse.listener.cfg", "trusted.proxies", "127.0.0.1/32"),
                 GatehouseOptions.port("https", https),
-                GatehouseOptions.port("redirect", http));
+                GatehouseOptions.port("redirect", http),
+                http2Client());
+    }
+
+    /**
+     * Jetty 12's HTTP/2 client, as bundles beside the probe: the test's client for WebSocket over HTTP/2. The listener
+     * keeps its own Jetty 12 private, so these bundles serve the probe only.
+     */
+    private static Option http2Client() {
+        return composite(
+                mavenBundle("org.eclipse.jetty", "jetty-util").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty", "jetty-io").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty", "jetty-http").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty", "jetty-alpn-client").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty", "jetty-alpn-java-client").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty.http2", "jetty-http2-hpack").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty.http2", "jetty-http2-common").versionAsInProject(),
+                mavenBundle("org.eclipse.jetty.http2", "jetty-http2-client").versionAsInProject());
+    }
+
+    /**
+     * The probe imports the Jetty packages it uses from Jetty 12 explicitly: pax-web's Jetty 9.4 exports packages of
+     * the same names, which the probe's dynamic import could otherwise pick.
+     */
+    @ProbeBuilder
+    public TestProbeBuilder probe(TestProbeBuilder probe) {
+        List<String> packages = List.of("org.eclipse.jetty.alpn.java.client", "org.eclipse.jetty.http",
+                "org.eclipse.jetty.http2", "org.eclipse.jetty.http2.api", "org.eclipse.jetty.http2.client",
+                "org.eclipse.jetty.http2.frames", "org.eclipse.jetty.http2.hpack", "org.eclipse.jetty.io",
+                "org.eclipse.jetty.util", "org.eclipse.jetty.util.component", "org.eclipse.jetty.util.ssl",
+                "org.eclipse.jetty.util.thread");
+        probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
+                packages.stream().map(p -> p + ";version=\"[12.1,13)\"").toList()));
+        return probe;
     }
 
     private static Path etc() {
@@ -361,6 +421,250 @@ public class GatewayIT {
             assertTrue("the idle WebSocket was closed", idleInbox.closed.await(30, TimeUnit.SECONDS));
             await("the backend side of the idle tunnel closed", () -> one.ended.get() + two.ended.get() > endedBeforeIdle);
             assertTrue(registry.meter("gatehouse.gateway.route.requests{route=\"proxy\",status=\"1xx\"}").getCount() >= 2);
+        }
+    }
+
+    /** One RFC 8441 tunnel: the stream, its response head, and the WebSocket bytes that arrive in its DATA frames. */
+    private static final class H2Tunnel implements Stream.Listener {
+        final CompletableFuture<MetaData.Response> response = new CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+        private final ByteArrayOutputStream received = new ByteArrayOutputStream();
+        private int consumed;
+        Stream stream;
+
+        @Override
+        public void onHeaders(Stream stream, HeadersFrame frame) {
+            if (frame.getMetaData() instanceof MetaData.Response head) {
+                response.complete(head);
+            }
+            if (frame.isEndStream()) {
+                ended.countDown();
+            }
+            stream.demand();
+        }
+
+        @Override
+        public void onDataAvailable(Stream stream) {
+            for (Stream.Data chunk = stream.readData(); chunk != null; chunk = stream.readData()) {
+                ByteBuffer bytes = chunk.frame().getByteBuffer();
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                synchronized (received) {
+                    received.write(copy, 0, copy.length);
+                }
+                boolean last = chunk.frame().isEndStream();
+                chunk.release();
+                if (last) {
+                    ended.countDown();
+                    return;
+                }
+            }
+            stream.demand();
+        }
+
+        @Override
+        public void onReset(Stream stream, ResetFrame frame, Callback callback) {
+            ended.countDown();
+            callback.succeeded();
+        }
+
+        /** What arrived so far, as text (an error answer's JSON body, for a failure message). */
+        String text() {
+            synchronized (received) {
+                return received.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        void send(byte[] bytes) throws Exception {
+            stream.data(new DataFrame(stream.getId(), ByteBuffer.wrap(bytes), false)).get(10, TimeUnit.SECONDS);
+        }
+
+        /** The next whole WebSocket frame from the backend; waits for its bytes. */
+        WsFrame nextFrame() throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (true) {
+                byte[] bytes;
+                synchronized (received) {
+                    bytes = received.toByteArray();
+                }
+                WsFrame frame = parse(bytes, consumed);
+                if (frame != null) {
+                    return frame;
+                }
+                assertTrue("a whole WebSocket frame arrived in time; have " + (bytes.length - consumed) + " bytes",
+                        System.nanoTime() < deadline);
+                Thread.sleep(20);
+            }
+        }
+
+        /** A server frame (never masked) starting at {@code offset}, or null while its bytes are incomplete. */
+        private WsFrame parse(byte[] bytes, int offset) {
+            if (bytes.length - offset < 2) {
+                return null;
+            }
+            int first = bytes[offset] & 0xFF;
+            int second = bytes[offset + 1] & 0xFF;
+            assertEquals("a server frame is not masked", 0, second & 0x80);
+            int header = 2;
+            long length = second & 0x7F;
+            if (length >= 126) {
+                int extra = length == 126 ? 2 : 8;
+                if (bytes.length - offset < 2 + extra) {
+                    return null;
+                }
+                length = 0;
+                for (int i = 0; i < extra; i++) {
+                    length = (length << 8) | (bytes[offset + 2 + i] & 0xFF);
+                }
+                header += extra;
+            }
+            if (bytes.length - offset - header < length) {
+                return null;
+            }
+            byte[] payload = java.util.Arrays.copyOfRange(bytes, offset + header, offset + header + (int) length);
+            consumed = offset + header + (int) length;
+            return new WsFrame(first, payload);
+        }
+    }
+
+    /** A WebSocket frame: its first byte (FIN and opcode) and its payload. */
+    private record WsFrame(int first, byte[] payload) {
+    }
+
+    /**
+     * Jetty finds its ALPN processor and its header pre-encoders (HTTP/1 and HPACK) with ServiceLoader through the
+     * context class loader: in OSGi that must be a loader that sees the service files of the bundles holding them.
+     * Without the HPACK one, encoding the request headers fails with a NullPointerException.
+     */
+    private static ClassLoader jettyServices() {
+        List<ClassLoader> bundles = List.of(JDK9ClientALPNProcessor.class.getClassLoader(),
+                HpackFieldPreEncoder.class.getClassLoader(), HttpFields.class.getClassLoader());
+        return new ClassLoader(null) {
+            @Override
+            protected Class<?> findClass(String name) throws ClassNotFoundException {
+                for (ClassLoader bundle : bundles) {
+                    try {
+                        return bundle.loadClass(name);
+                    } catch (ClassNotFoundException notThere) {
+                        // the next bundle
+                    }
+                }
+                throw new ClassNotFoundException(name);
+            }
+
+            @Override
+            protected java.util.Enumeration<java.net.URL> findResources(String name) throws IOException {
+                List<java.net.URL> found = new java.util.ArrayList<>();
+                for (ClassLoader bundle : bundles) {
+                    found.addAll(java.util.Collections.list(bundle.getResources(name)));
+                }
+                return java.util.Collections.enumeration(found);
+            }
+        };
+    }
+
+    /** A client WebSocket frame (FIN set), masked with a fresh key as RFC 6455 requires of clients. */
+    private static byte[] maskedFrame(int opcode, byte[] payload) {
+        assertTrue("short frames only", payload.length < 126);
+        byte[] mask = new byte[4];
+        new SecureRandom().nextBytes(mask);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x80 | opcode);
+        out.write(0x80 | payload.length);
+        out.write(mask, 0, mask.length);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i & 3]);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Opens an extended CONNECT stream ({@code :method CONNECT}, {@code :protocol websocket}) and waits for its answer;
+     * tries again while the answer is 502 or 503 (a backend an earlier test stopped may still be marked down).
+     */
+    private static H2Tunnel openTunnel(Session session, String path) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            H2Tunnel tunnel = new H2Tunnel();
+            MetaData.ConnectRequest connect = new MetaData.ConnectRequest(HttpScheme.HTTPS,
+                    new HostPortHttpField("127.0.0.1:" + GatehouseOptions.port("https")), path,
+                    HttpFields.build().put("sec-websocket-version", "13"), "websocket");
+            tunnel.stream = session.newStream(new HeadersFrame(connect, null, false), tunnel).get(10, TimeUnit.SECONDS);
+            int status = tunnel.response.get(30, TimeUnit.SECONDS).getStatus();
+            if ((status != 502 && status != 503) || System.nanoTime() > deadline) {
+                return tunnel;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
+     * WebSocket over HTTP/2 (RFC 8441) through the listener: over TLS with ALPN h2 the listener announces extended
+     * CONNECT; a CONNECT stream with {@code :protocol websocket} is answered 200 and becomes a tunnel to a balanced
+     * WebSocket backend (which sees an ordinary HTTP/1.1 upgrade made by the gateway); a masked text frame sent on the
+     * stream comes back echoed by the backend; a close frame is answered with one and ends the stream; the listener
+     * keeps serving afterwards.
+     * <p>
+     * Ignored until the extended CONNECT gets past request hardening: with the shipped
+     * {@code etc/io.gatehouse.security.hardening.cfg} the gateway answers it 405 (CONNECT is not in
+     * {@code allowed.methods}), so WebSocket over HTTP/2 does not work in the distribution. With CONNECT allowed this
+     * test passes.
+     */
+    @Ignore("the request-hardening filter answers the RFC 8441 extended CONNECT 405: CONNECT is not in allowed.methods")
+    @Test
+    public void webSocketOverHttp2ExtendedConnect() throws Exception {
+        try (WebSocketEchoBackend one = new WebSocketEchoBackend(GatehouseOptions.port("backend1"));
+                WebSocketEchoBackend two = new WebSocketEchoBackend(GatehouseOptions.port("backend2"))) {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(jettyServices());
+            // the pre-encoders are looked up once, when PreEncodedHttpField is initialised: here, not on one of the
+            // client's pool threads (their context class loader is Jetty's own, which sees no service files)
+            Class.forName(PreEncodedHttpField.class.getName(), true, PreEncodedHttpField.class.getClassLoader());
+            HTTP2Client h2 = new HTTP2Client();
+            try {
+                SslContextFactory.Client tls = new SslContextFactory.Client();
+                tls.setSslContext(listenerCertificate().sslContext());
+                h2.addBean(tls);
+                h2.start();
+                CompletableFuture<Map<Integer, Integer>> settings = new CompletableFuture<>();
+                Session session = h2.connect(tls, new InetSocketAddress("127.0.0.1", GatehouseOptions.port("https")),
+                        new Session.Listener() {
+                            @Override
+                            public void onSettings(Session session, SettingsFrame frame) {
+                                settings.complete(frame.getSettings());
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+                assertEquals("the listener announces extended CONNECT (RFC 8441) in its SETTINGS", Integer.valueOf(1),
+                        settings.get(10, TimeUnit.SECONDS).get(SettingsFrame.ENABLE_CONNECT_PROTOCOL));
+
+                H2Tunnel tunnel = openTunnel(session, "/ws/h2-echo");
+                MetaData.Response response = tunnel.response.get();
+                assertEquals(response.getHttpFields() + "\n" + tunnel.text(), 200, response.getStatus());
+
+                tunnel.send(maskedFrame(0x1, "hello over h2".getBytes(StandardCharsets.UTF_8)));
+                WsFrame echo = tunnel.nextFrame();
+                assertEquals("a final text frame", 0x81, echo.first());
+                String text = new String(echo.payload(), StandardCharsets.UTF_8);
+                assertTrue("echoed by a backend: " + text, text.equals(one.id() + ":hello over h2")
+                        || text.equals(two.id() + ":hello over h2"));
+
+                // the client closes (1000): the backend answers with a close frame and ends, and so does the stream
+                int endedBefore = one.ended.get() + two.ended.get();
+                tunnel.send(maskedFrame(0x8, new byte[] {0x03, (byte) 0xE8}));
+                assertEquals("a close frame answers the close", 0x88, tunnel.nextFrame().first());
+                assertTrue("the stream ended after the backend closed", tunnel.ended.await(20, TimeUnit.SECONDS));
+                await("the backend side of the tunnel ended", () -> one.ended.get() + two.ended.get() > endedBefore);
+                session.close(0, "done", Callback.NOOP);
+            } finally {
+                h2.stop();
+                thread.setContextClassLoader(previous);
+            }
+            // the listener is still up, over HTTP/2 and HTTP/1.1
+            for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+                assertEquals(version.toString(), 200,
+                        send(client(version), HttpRequest.newBuilder(https("/ui/")).build()).statusCode());
+            }
         }
     }
 
