@@ -56,7 +56,6 @@ import org.eclipse.jetty.http2.frames.SettingsFrame;
 import org.eclipse.jetty.http2.hpack.HpackFieldPreEncoder;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -603,14 +602,9 @@ public class GatewayIT {
      * CONNECT; a CONNECT stream with {@code :protocol websocket} is answered 200 and becomes a tunnel to a balanced
      * WebSocket backend (which sees an ordinary HTTP/1.1 upgrade made by the gateway); a masked text frame sent on the
      * stream comes back echoed by the backend; a close frame is answered with one and ends the stream; the listener
-     * keeps serving afterwards.
-     * <p>
-     * Ignored until the extended CONNECT gets past request hardening: with the shipped
-     * {@code etc/io.gatehouse.security.hardening.cfg} the gateway answers it 405 (CONNECT is not in
-     * {@code allowed.methods}), so WebSocket over HTTP/2 does not work in the distribution. With CONNECT allowed this
-     * test passes.
+     * keeps serving afterwards. It runs through the shipped request hardening, whose {@code allowed.methods} has no
+     * CONNECT: the listener presents the extended CONNECT to filters as the GET an HTTP/1.1 client sends.
      */
-    @Ignore("the request-hardening filter answers the RFC 8441 extended CONNECT 405: CONNECT is not in allowed.methods")
     @Test
     public void webSocketOverHttp2ExtendedConnect() throws Exception {
         try (WebSocketEchoBackend one = new WebSocketEchoBackend(GatehouseOptions.port("backend1"));
