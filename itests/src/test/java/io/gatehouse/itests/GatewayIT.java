@@ -134,8 +134,10 @@ public class GatewayIT {
                 "org.eclipse.jetty.http2.frames", "org.eclipse.jetty.http2.hpack", "org.eclipse.jetty.io",
                 "org.eclipse.jetty.util", "org.eclipse.jetty.util.component", "org.eclipse.jetty.util.ssl",
                 "org.eclipse.jetty.util.thread");
+        // optional: Pax Exam hands every test class the same probe builder, so these headers stay on the probes of the
+        // classes that run after this one, whose containers have no Jetty 12 client bundles
         probe.setHeader(Constants.IMPORT_PACKAGE, String.join(",",
-                packages.stream().map(p -> p + ";version=\"[12.1,13)\"").toList()));
+                packages.stream().map(p -> p + ";version=\"[12.1,13)\";resolution:=optional").toList()));
         return probe;
     }
 
