@@ -1,7 +1,6 @@
 package io.gatehouse.listener.internal;
 
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Callback;
@@ -34,8 +33,7 @@ final class LingeringBody implements Runnable {
      * @param proxied the body as the proxy read it (it may have a demand pending), or null when it read none
      */
     static void thenSucceed(Request request, ClientBody proxied, Callback done) {
-        if (!hasBody(request) || request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_2
-                || request.getConnectionMetaData().getHttpVersion() == HttpVersion.HTTP_3) {
+        if (!hasBody(request) || request.getConnectionMetaData().getHttpVersion().getVersion() >= 20) {
             done.succeeded();
             return;
         }

@@ -376,10 +376,11 @@ final class UpstreamProxy {
             if (failure instanceof UpstreamPool.Saturated saturated) {
                 // the gateway's own connection limit turned the request away before a byte went out: the backend did
                 // not fail, so it is not blamed (its latency average does see the wait, which steers p2c-ewma away)
-                lease.succeeded(saturated.timedOut ? 504 : 503, latency);
+                int status = saturated.timedOut ? 504 : 503;
+                lease.succeeded(status, latency);
                 metrics.error();
                 LOG.debug("{} {} turned away: {}", exchange.method(), exchange.rawPath(), saturated.getMessage());
-                ErrorResponses.send(request, response, callback, saturated.timedOut ? 504 : 503,
+                ErrorResponses.send(request, response, callback, status,
                         saturated.timedOut ? "upstream busy: no connection came free in time" : "upstream busy");
                 return;
             }
