@@ -60,6 +60,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * The application behind the real gateway, against a real PostgreSQL: login, CRUD and logout per role, RBAC denials,
@@ -86,6 +90,12 @@ public class AppIT {
     @Inject
     @Filter(timeout = 60_000)
     private MetricRegistry registry;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ServiceComponentRuntime scr;
 
     /** Through the gateway; each request from the next client address. */
     private static ApiClient api;
@@ -545,12 +555,38 @@ public class AppIT {
         securityEventsWereChecked();
     }
 
+    /**
+     * {@code /health} is 200 only while every resource of the API is served: with one of them taken away (its component
+     * disabled, as while it is still being added at start), the container says it is starting and its path is 404.
+     */
+    @Test
+    public void healthWaitsForEveryResourceOfTheApi() throws Exception {
+        Bundle app = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> "io.gatehouse.app".equals(b.getSymbolicName())).findFirst().orElseThrow();
+        ComponentDescriptionDTO me = scr.getComponentDescriptionDTO(app, "io.gatehouse.app.internal.web.MeResource");
+        assertNotNull("the MeResource component", me);
+        scr.disableComponent(me);
+        try {
+            awaitTrue("/health 503 with the API starting", Duration.ofSeconds(30), () -> {
+                Reply health = api.get("/health", Auth.NONE);
+                return health.status() == 503 && "starting".equals(health.json().get("api").textValue())
+                        && "up".equals(health.json().get("db").textValue());
+            });
+            assertEquals(404, api.get("/api/me", admin).status());
+        } finally {
+            scr.enableComponent(me);
+        }
+        awaitTrue("/health 200 again", Duration.ofSeconds(30), () -> api.get("/health", Auth.NONE).status() == 200);
+        assertEquals(200, api.get("/api/me", admin).status());
+    }
+
     @Test
     public void healthAndMetrics() {
         Reply health = api.get("/health", Auth.NONE);
         assertEquals(200, health.status());
         assertEquals("UP", health.json().get("status").textValue());
         assertEquals("up", health.json().get("db").textValue());
+        assertEquals("up", health.json().get("api").textValue());
         api.get("/api/records", admin);
         assertTrue(registry.getCounters().keySet().stream()
                 .anyMatch(n -> n.startsWith("gatehouse.app.requests{route=\"/api/records\",method=\"GET\",status=\"200\"")));
