@@ -49,6 +49,21 @@ final class ClientBody implements Content.Source {
         return chunk;
     }
 
+    /**
+     * Releases the chunk read ahead to learn whether the request has a body, if no try read it: an exchange answered
+     * without reaching a backend (no backend, a refused wait) must hand it back to the connection's buffer pool.
+     */
+    void releaseUnread() {
+        Content.Chunk chunk;
+        synchronized (this) {
+            chunk = first;
+            first = null;
+        }
+        if (chunk != null) {
+            chunk.release();
+        }
+    }
+
     @Override
     public void demand(Runnable demandCallback) {
         boolean ready;

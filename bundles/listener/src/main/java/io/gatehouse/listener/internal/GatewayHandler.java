@@ -231,14 +231,22 @@ final class GatewayHandler extends Handler.Wrapper {
             if (!deferred) {
                 finish(response.getStatus());
             }
+            releaseUnread();
             LingeringBody.thenSucceed(request, exchange.body, delegate);
         }
 
         @Override
         public void failed(Throwable x) {
+            releaseUnread();
             metrics.error();
             finish(response.isCommitted() ? response.getStatus() : 500, true);
             delegate.failed(x);
+        }
+
+        private void releaseUnread() {
+            if (exchange.body != null) {
+                exchange.body.releaseUnread();
+            }
         }
 
         private void finish(int status) {

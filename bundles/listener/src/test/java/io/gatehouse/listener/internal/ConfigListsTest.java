@@ -23,5 +23,10 @@ class ConfigListsTest {
         IllegalArgumentException idle = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLists.checkNumbers(Configs.config(Map.of("websocket_idle_timeout_ms", 0L))));
         assertEquals("websocket.idle.timeout.ms must be positive, was 0", idle.getMessage());
+        // 0 is no waiting at all (every request beyond the pool's connections gets a 503 at once), below is refused
+        assertDoesNotThrow(() -> ConfigLists.checkNumbers(Configs.config(Map.of("upstream_max_queued_per_backend", 0))));
+        IllegalArgumentException queue = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLists.checkNumbers(Configs.config(Map.of("upstream_max_queued_per_backend", -1))));
+        assertEquals("upstream.max.queued.per.backend must be 0 or more, was -1", queue.getMessage());
     }
 }
