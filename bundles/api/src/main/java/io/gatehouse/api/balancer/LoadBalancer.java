@@ -45,6 +45,16 @@ public interface LoadBalancer {
      */
     void addBackend(BackendSpec spec, String source);
 
+    /**
+     * Adds a backend unless one with the same id is registered already, from whatever source, in one step: a
+     * dynamic source (cluster membership) that looked at the backends a moment ago never takes over a backend
+     * another source (the configuration, the supervisor) declared since.
+     *
+     * @param source who declares it, as for {@link #addBackend(BackendSpec, String)}
+     * @return true when it was added, false when a backend with that id was there (left exactly as it was)
+     */
+    boolean addBackendIfAbsent(BackendSpec spec, String source);
+
     /** @return false when there was no backend with that id */
     boolean removeBackend(String id);
 

@@ -7,7 +7,7 @@
  * at runtime.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.gatehouse.api.balancer;
 
 import org.osgi.annotation.bundle.Export;

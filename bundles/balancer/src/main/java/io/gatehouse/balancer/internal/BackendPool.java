@@ -161,6 +161,16 @@ final class BackendPool {
         publish();
     }
 
+    /** Adds a backend unless one with the same id is there; the look and the add are one step. */
+    synchronized boolean addIfAbsent(BackendDefinition definition, String source) {
+        if (byId.containsKey(definition.id())) {
+            return false;
+        }
+        put(definition, source);
+        publish();
+        return true;
+    }
+
     synchronized boolean remove(String id) {
         if (!delete(id)) {
             return false;

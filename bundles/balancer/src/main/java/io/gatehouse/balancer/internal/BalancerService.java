@@ -195,6 +195,15 @@ public final class BalancerService implements LoadBalancer {
     }
 
     @Override
+    public boolean addBackendIfAbsent(BackendSpec spec, String source) {
+        if (spec == null) {
+            throw new IllegalArgumentException("backend spec must not be null");
+        }
+        String from = source == null || source.isBlank() ? "api" : source.trim();
+        return pool.addIfAbsent(new BackendDefinition(spec, defaults, false), from);
+    }
+
+    @Override
     public boolean removeBackend(String id) {
         return pool.remove(id);
     }

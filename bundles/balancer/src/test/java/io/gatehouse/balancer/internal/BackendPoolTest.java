@@ -46,6 +46,17 @@ class BackendPoolTest {
     }
 
     @Test
+    void addIfAbsentLeavesAnotherSourcesBackendExactlyAsItWas() {
+        add("127.0.0.1:1 weight=3");
+        assertFalse(pool.addIfAbsent(BackendDefinition.parse("127.0.0.1:1", DEFAULTS), "cluster"));
+        assertEquals("config", backend("127.0.0.1:1").source());
+        assertEquals(3, backend("127.0.0.1:1").weight());
+        assertTrue(pool.addIfAbsent(BackendDefinition.parse("127.0.0.1:2", DEFAULTS), "cluster"));
+        assertEquals("cluster", backend("127.0.0.1:2").source());
+        assertEquals(2, pool.backends().size());
+    }
+
+    @Test
     void leaseCountsActiveUntilReleasedOnce() {
         add("127.0.0.1:1");
         Lease lease = acquire(Set.of());

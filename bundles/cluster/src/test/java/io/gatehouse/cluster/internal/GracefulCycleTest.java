@@ -62,6 +62,11 @@ class GracefulCycleTest {
         }
 
         @Override
+        public boolean addBackendIfAbsent(BackendSpec spec, String source) {
+            throw new UnsupportedOperationException("the supervisor declares its backends with addBackend");
+        }
+
+        @Override
         public boolean removeBackend(String id) {
             calls.add("remove " + id);
             return backends.removeIf(b -> b.id.equals(id));

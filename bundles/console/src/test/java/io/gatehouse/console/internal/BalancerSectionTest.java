@@ -55,6 +55,11 @@ class BalancerSectionTest {
         }
 
         @Override
+        public boolean addBackendIfAbsent(BackendSpec spec, String source) {
+            return false;
+        }
+
+        @Override
         public boolean removeBackend(String id) {
             return false;
         }

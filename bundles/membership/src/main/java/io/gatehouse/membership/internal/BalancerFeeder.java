@@ -138,26 +138,38 @@ public final class BalancerFeeder {
         return new Plan(add, remove, release, leftAlone);
     }
 
+    /**
+     * Carries out a round's adds, removes and releases on the balancer, keeping {@code fed} (what membership added)
+     * true. A backend another source declared since the round looked is not taken over: the add is a no-op then.
+     */
+    static void apply(Plan plan, BackendOwnership ownership, LoadBalancer balancer, Set<String> fed) {
+        for (String id : plan.release()) {
+            fed.remove(id);
+            LOG.info("cluster backend {} is now declared by {} in this gateway: left to it", id,
+                    ownership.owner(id).orElse("?"));
+        }
+        for (String id : plan.remove()) {
+            balancer.removeBackend(id);
+            fed.remove(id);
+            LOG.info("cluster backend {} left the rotation", id);
+        }
+        for (BackendSpec spec : plan.add()) {
+            if (balancer.addBackendIfAbsent(spec, SOURCE)) {
+                fed.add(spec.id());
+                LOG.info("cluster backend {} joined the rotation", spec.id());
+            } else {
+                LOG.info("announced endpoint {} was declared in this gateway meanwhile: membership leaves it alone",
+                        spec.id());
+            }
+        }
+    }
+
     private void reconcile() {
         try {
             Map<String, BackendSpec> wanted = wanted(directory.members());
             BackendOwnership ownership = BackendOwnership.from(balancer.backends(), supervisors);
             Plan plan = plan(wanted, Set.copyOf(fed), ownership);
-            for (String id : plan.release()) {
-                fed.remove(id);
-                LOG.info("cluster backend {} is now declared by {} in this gateway: left to it", id,
-                        ownership.owner(id).orElse("?"));
-            }
-            for (String id : plan.remove()) {
-                balancer.removeBackend(id);
-                fed.remove(id);
-                LOG.info("cluster backend {} left the rotation", id);
-            }
-            for (BackendSpec spec : plan.add()) {
-                balancer.addBackend(spec, SOURCE);
-                fed.add(spec.id());
-                LOG.info("cluster backend {} joined the rotation", spec.id());
-            }
+            apply(plan, ownership, balancer, fed);
             for (String id : plan.leftAlone()) {
                 if (leftAlone.add(id)) {
                     LOG.info("announced endpoint {} is fed by this gateway's {}: membership leaves it alone", id,

@@ -42,18 +42,30 @@ class BackendOwnershipTest {
 
     /** One feeder round as BalancerFeeder runs it, on the fake balancer. */
     private BalancerFeeder.Plan round(ClusterMember... members) {
+        BackendOwnership ownership = ownership();
         BalancerFeeder.Plan plan = BalancerFeeder.plan(BalancerFeeder.wanted(List.of(members)), Set.copyOf(fed),
-                ownership());
-        plan.release().forEach(fed::remove);
-        plan.remove().forEach(id -> {
-            balancer.removeBackend(id);
-            fed.remove(id);
-        });
-        for (BackendSpec spec : plan.add()) {
-            balancer.addBackend(spec, BalancerFeeder.SOURCE);
-            fed.add(spec.id());
-        }
+                ownership);
+        BalancerFeeder.apply(plan, ownership, balancer, fed);
         return plan;
+    }
+
+    @Test
+    void aBackendTheConfigurationDeclaresWhileARoundRunsStaysTheConfigurations() {
+        // a gateway restarting: the round looks before the balancer's configuration is applied, and adds after it
+        BackendOwnership beforeTheConfiguration = ownership();
+        BalancerFeeder.Plan plan = BalancerFeeder.plan(
+                BalancerFeeder.wanted(List.of(app("127.0.0.1:5005", Health.UP))), Set.copyOf(fed),
+                beforeTheConfiguration);
+        assertEquals(List.of(BackendSpec.of("127.0.0.1", 5005)), plan.add());
+        balancer.with("127.0.0.1:5005", "config", BackendState.UP);
+
+        BalancerFeeder.apply(plan, beforeTheConfiguration, balancer, fed);
+
+        assertEquals("config", balancer.backend("127.0.0.1:5005").orElseThrow().source());
+        assertEquals(Set.of(), fed, "membership does not count it as its own");
+        // and the next round leaves it alone
+        assertEquals(List.of("127.0.0.1:5005"), round(app("127.0.0.1:5005", Health.UP)).leftAlone());
+        assertEquals(List.of("add-if-absent 127.0.0.1:5005 cluster"), balancer.calls);
     }
 
     @Test
@@ -115,7 +127,7 @@ class BackendOwnershipTest {
         round(app("127.0.0.1:5005", Health.UP), app("10.0.0.7:5005", Health.DOWN));
         assertEquals(Optional.empty(), balancer.backend("10.0.0.7:5005"));
         assertEquals(Optional.empty(), balancer.backend("127.0.0.1:6001"));
-        assertEquals(Set.of("add 10.0.0.7:5005 cluster", "add 127.0.0.1:6001 cluster", "remove 10.0.0.7:5005",
+        assertEquals(Set.of("add-if-absent 10.0.0.7:5005 cluster", "add-if-absent 127.0.0.1:6001 cluster", "remove 10.0.0.7:5005",
                 "remove 127.0.0.1:6001"), Set.copyOf(balancer.calls));
         assertEquals(4, balancer.calls.size());
     }

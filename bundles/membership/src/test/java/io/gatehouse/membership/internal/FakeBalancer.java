@@ -94,6 +94,16 @@ final class FakeBalancer implements LoadBalancer {
     }
 
     @Override
+    public boolean addBackendIfAbsent(BackendSpec spec, String source) {
+        calls.add("add-if-absent " + spec.id() + " " + source);
+        if (byId.containsKey(spec.id())) {
+            return false;
+        }
+        byId.put(spec.id(), new FakeBackend(spec.host(), spec.port(), source));
+        return true;
+    }
+
+    @Override
     public boolean removeBackend(String id) {
         calls.add("remove " + id);
         return byId.remove(id) != null;
