@@ -7,9 +7,9 @@
 # backends (NGINX returning a small JSON on two loopback ports), then runs each front in turn with the same setup:
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
 # headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
-# the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator to CPU 0. Each front is warmed up (one long wrk run, four short ones so that new
-# connections are warm too, and a short h2load run), then
-# measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
+# the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
+# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run, four short ones so that new
+# connections are warm too), then measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
 # Everything it starts is stopped by pid on exit.
 #
 # Environment: DURATION (20), WARMUP (30, gateway JVM), CONNECTIONS (50), DIST (the distribution tar.gz),
@@ -250,13 +250,14 @@ fi
 measure() { # name
   local name="$1"
   echo "== $name: warm-up" >&2
-  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
-  # a few short rounds, so that closing and reopening connections (and HTTP/2) are warm too: a JIT compiles the
-  # paths it has seen, and a path first met in the measured run is recompiled during it
-  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
+  # HTTP/2 first: a JIT compiles the paths it has seen, and code shared by both protocols that HTTP/2 reaches last
+  # is recompiled (deoptimized, then compiled again for the wider profile) during the HTTP/1.1 run that follows
   if command -v h2load >/dev/null; then
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
   fi
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
+  # a few short rounds, so that closing and reopening connections are warm too
+  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
   echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
   if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
     jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
