@@ -59,6 +59,14 @@ public interface LoadBalancer {
     boolean removeBackend(String id);
 
     /**
+     * Removes a backend only if {@code source} declared it, in one step: a dynamic source never removes a backend
+     * another source declared since it looked.
+     *
+     * @return false when there was no backend with that id, or another source declared it (it stays as it was)
+     */
+    boolean removeBackendIfFrom(String id, String source);
+
+    /**
      * Stops sending new requests to a backend; in-flight ones finish.
      *
      * @return false when there was no backend with that id

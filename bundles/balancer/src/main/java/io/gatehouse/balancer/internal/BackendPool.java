@@ -171,6 +171,15 @@ final class BackendPool {
         return true;
     }
 
+    /** Removes a backend only if {@code source} declared it; the look and the removal are one step. */
+    synchronized boolean removeIfFrom(String id, String source) {
+        ManagedBackend b = byId.get(id);
+        if (b == null || !b.source().equals(source)) {
+            return false;
+        }
+        return remove(id);
+    }
+
     synchronized boolean remove(String id) {
         if (!delete(id)) {
             return false;

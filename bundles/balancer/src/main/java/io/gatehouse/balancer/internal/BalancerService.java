@@ -187,25 +187,33 @@ public final class BalancerService implements LoadBalancer {
 
     @Override
     public void addBackend(BackendSpec spec, String source) {
-        if (spec == null) {
-            throw new IllegalArgumentException("backend spec must not be null");
-        }
-        String from = source == null || source.isBlank() ? "api" : source.trim();
-        pool.add(new BackendDefinition(spec, defaults, false), from);
+        pool.add(definition(spec), sourceName(source));
     }
 
     @Override
     public boolean addBackendIfAbsent(BackendSpec spec, String source) {
+        return pool.addIfAbsent(definition(spec), sourceName(source));
+    }
+
+    private BackendDefinition definition(BackendSpec spec) {
         if (spec == null) {
             throw new IllegalArgumentException("backend spec must not be null");
         }
-        String from = source == null || source.isBlank() ? "api" : source.trim();
-        return pool.addIfAbsent(new BackendDefinition(spec, defaults, false), from);
+        return new BackendDefinition(spec, defaults, false);
+    }
+
+    private static String sourceName(String source) {
+        return source == null || source.isBlank() ? "api" : source.trim();
     }
 
     @Override
     public boolean removeBackend(String id) {
         return pool.remove(id);
+    }
+
+    @Override
+    public boolean removeBackendIfFrom(String id, String source) {
+        return pool.removeIfFrom(id, sourceName(source));
     }
 
     @Override

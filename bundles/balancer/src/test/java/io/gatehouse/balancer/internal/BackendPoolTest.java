@@ -54,6 +54,10 @@ class BackendPoolTest {
         assertTrue(pool.addIfAbsent(BackendDefinition.parse("127.0.0.1:2", DEFAULTS), "cluster"));
         assertEquals("cluster", backend("127.0.0.1:2").source());
         assertEquals(2, pool.backends().size());
+        assertFalse(pool.removeIfFrom("127.0.0.1:1", "cluster"), "the configuration's backend stays");
+        assertFalse(pool.removeIfFrom("127.0.0.1:3", "cluster"), "no such backend");
+        assertTrue(pool.removeIfFrom("127.0.0.1:2", "cluster"));
+        assertEquals(List.of("127.0.0.1:1"), pool.backends().stream().map(Backend::id).toList());
     }
 
     @Test

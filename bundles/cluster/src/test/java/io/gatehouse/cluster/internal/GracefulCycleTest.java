@@ -67,6 +67,11 @@ class GracefulCycleTest {
         }
 
         @Override
+        public boolean removeBackendIfFrom(String id, String source) {
+            throw new UnsupportedOperationException("the supervisor removes its backends with removeBackend");
+        }
+
+        @Override
         public boolean removeBackend(String id) {
             calls.add("remove " + id);
             return backends.removeIf(b -> b.id.equals(id));

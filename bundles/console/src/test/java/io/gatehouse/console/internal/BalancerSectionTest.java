@@ -60,6 +60,11 @@ class BalancerSectionTest {
         }
 
         @Override
+        public boolean removeBackendIfFrom(String id, String source) {
+            return false;
+        }
+
+        @Override
         public boolean removeBackend(String id) {
             return false;
         }

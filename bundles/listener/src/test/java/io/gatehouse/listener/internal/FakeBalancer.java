@@ -83,6 +83,7 @@ final class FakeBalancer implements LoadBalancer {
     @Override public void addBackend(BackendSpec spec, String source) { }
     @Override public boolean addBackendIfAbsent(BackendSpec spec, String source) { return false; }
     @Override public boolean removeBackend(String id) { return false; }
+    @Override public boolean removeBackendIfFrom(String id, String source) { return false; }
     @Override public boolean drain(String id) { return false; }
     @Override public boolean enable(String id) { return false; }
 }

@@ -69,7 +69,7 @@ public final class BalancerFeeder {
         BackendOwnership ownership = BackendOwnership.from(balancer.backends(), supervisors);
         for (String id : fed) {
             if (!ownership.owned(id)) {
-                balancer.removeBackend(id);
+                balancer.removeBackendIfFrom(id, SOURCE);
             }
         }
         fed.clear();
@@ -140,7 +140,8 @@ public final class BalancerFeeder {
 
     /**
      * Carries out a round's adds, removes and releases on the balancer, keeping {@code fed} (what membership added)
-     * true. A backend another source declared since the round looked is not taken over: the add is a no-op then.
+     * true. A backend another source declared since the round looked is neither taken over nor removed: the add or
+     * the removal is a no-op then.
      */
     static void apply(Plan plan, BackendOwnership ownership, LoadBalancer balancer, Set<String> fed) {
         for (String id : plan.release()) {
@@ -149,9 +150,12 @@ public final class BalancerFeeder {
                     ownership.owner(id).orElse("?"));
         }
         for (String id : plan.remove()) {
-            balancer.removeBackend(id);
             fed.remove(id);
-            LOG.info("cluster backend {} left the rotation", id);
+            if (balancer.removeBackendIfFrom(id, SOURCE)) {
+                LOG.info("cluster backend {} left the rotation", id);
+            } else {
+                LOG.info("cluster backend {} is now declared by another source in this gateway: left to it", id);
+            }
         }
         for (BackendSpec spec : plan.add()) {
             if (balancer.addBackendIfAbsent(spec, SOURCE)) {

@@ -69,6 +69,22 @@ class BackendOwnershipTest {
     }
 
     @Test
+    void aFedBackendTheConfigurationDeclaresWhileItsMemberLeavesStays() {
+        round(app("10.0.0.7:5005", Health.UP));
+        assertEquals(Set.of("10.0.0.7:5005"), fed);
+        // the member leaves; before the round removes its backend, an operator declares the address in the config
+        BackendOwnership beforeTheConfiguration = ownership();
+        BalancerFeeder.Plan plan = BalancerFeeder.plan(Map.of(), Set.copyOf(fed), beforeTheConfiguration);
+        assertEquals(List.of("10.0.0.7:5005"), plan.remove());
+        balancer.with("10.0.0.7:5005", "config", BackendState.UP);
+
+        BalancerFeeder.apply(plan, beforeTheConfiguration, balancer, fed);
+
+        assertEquals("config", balancer.backend("10.0.0.7:5005").orElseThrow().source());
+        assertEquals(Set.of(), fed);
+    }
+
+    @Test
     void aSupervisedContainerRestartingIsNotReadmittedWhenItsMemberAnnouncesItself() {
         // kill -9 of app-1: the supervisor drained its configured backend at once and waits for health + settle
         balancer.with("127.0.0.1:5005", "config", BackendState.DRAINING).with("127.0.0.1:5006", "config", BackendState.UP);
@@ -127,8 +143,9 @@ class BackendOwnershipTest {
         round(app("127.0.0.1:5005", Health.UP), app("10.0.0.7:5005", Health.DOWN));
         assertEquals(Optional.empty(), balancer.backend("10.0.0.7:5005"));
         assertEquals(Optional.empty(), balancer.backend("127.0.0.1:6001"));
-        assertEquals(Set.of("add-if-absent 10.0.0.7:5005 cluster", "add-if-absent 127.0.0.1:6001 cluster", "remove 10.0.0.7:5005",
-                "remove 127.0.0.1:6001"), Set.copyOf(balancer.calls));
+        assertEquals(Set.of("add-if-absent 10.0.0.7:5005 cluster", "add-if-absent 127.0.0.1:6001 cluster",
+                "remove-if-from 10.0.0.7:5005 cluster", "remove-if-from 127.0.0.1:6001 cluster"),
+                Set.copyOf(balancer.calls));
         assertEquals(4, balancer.calls.size());
     }
 

@@ -104,6 +104,17 @@ final class FakeBalancer implements LoadBalancer {
     }
 
     @Override
+    public boolean removeBackendIfFrom(String id, String source) {
+        calls.add("remove-if-from " + id + " " + source);
+        FakeBackend b = byId.get(id);
+        if (b == null || !b.source.equals(source)) {
+            return false;
+        }
+        byId.remove(id);
+        return true;
+    }
+
+    @Override
     public boolean removeBackend(String id) {
         calls.add("remove " + id);
         return byId.remove(id) != null;
