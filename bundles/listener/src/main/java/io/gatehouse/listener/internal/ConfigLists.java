@@ -33,6 +33,10 @@ final class ConfigLists {
             throw new IllegalArgumentException("upstream.max.queued.per.backend must be 0 or more, was "
                     + config.upstream_max_queued_per_backend());
         }
+        if (config.upstream_queue_timeout_ms() < 0) {
+            throw new IllegalArgumentException("upstream.queue.timeout.ms must be 0 or more, was "
+                    + config.upstream_queue_timeout_ms());
+        }
         if (config.upstream_buffer_bytes() < 0 || config.upstream_buffer_bytes() > MAX_BUFFER_BYTES) {
             throw new IllegalArgumentException("upstream.buffer.bytes must be from 0 to " + MAX_BUFFER_BYTES + ", was "
                     + config.upstream_buffer_bytes());

@@ -74,6 +74,9 @@ public @interface ListenerConfig {
     @AttributeDefinition(description = "Requests that may wait for a free connection to one backend once it has upstream.max.connections.per.backend; beyond, 503 at once (0: no waiting)")
     int upstream_max_queued_per_backend() default 1024;
 
+    @AttributeDefinition(description = "How long a request may wait for a free connection to its backend before a 504, ms; 0: as long as upstream.total.timeout.ms allows (which bounds the wait in any case)")
+    long upstream_queue_timeout_ms() default 0;
+
     @AttributeDefinition(description = "Extra backends an idempotent request may try after a connection failure")
     int upstream_retries() default 2;
 

@@ -40,6 +40,9 @@ final class UpstreamProxy {
     private final Supplier<LoadBalancer> balancer;
     private final GatewayMetrics metrics;
     private final long totalTimeoutMs;
+    /** How long a request may wait for a free connection (0: no limit), and the setting that limit comes from. */
+    private final long queueLimitMs;
+    private final String queueLimitSetting;
     private final int maxTries;
     private final int bufferBytes;
     static final String ACCEL_BUFFERING = "X-Accel-Buffering";
@@ -53,6 +56,14 @@ final class UpstreamProxy {
         this.balancer = balancer;
         this.metrics = metrics;
         this.totalTimeoutMs = config.upstream_total_timeout_ms();
+        long queueTimeoutMs = config.upstream_queue_timeout_ms();
+        if (queueTimeoutMs > 0 && (totalTimeoutMs <= 0 || queueTimeoutMs < totalTimeoutMs)) {
+            this.queueLimitMs = queueTimeoutMs;
+            this.queueLimitSetting = "upstream.queue.timeout.ms";
+        } else {
+            this.queueLimitMs = totalTimeoutMs;
+            this.queueLimitSetting = "upstream.total.timeout.ms";
+        }
         this.maxTries = 1 + Math.max(0, config.upstream_retries());
         this.bufferBytes = config.upstream_buffer_bytes();
     }
@@ -425,15 +436,15 @@ final class UpstreamProxy {
 
         @Override
         public void queued() {
-            if (totalTimeoutMs > 0) {
-                waiting = scheduler.schedule(this::waitedTooLong, totalTimeoutMs, TimeUnit.MILLISECONDS);
+            if (queueLimitMs > 0) {
+                waiting = scheduler.schedule(this::waitedTooLong, queueLimitMs, TimeUnit.MILLISECONDS);
             }
         }
 
         private void waitedTooLong() {
             if (connection == null) {
                 onFailure(new UpstreamPool.Saturated("no connection to " + lease.backend().id()
-                        + " came free within upstream.total.timeout.ms " + totalTimeoutMs, true));
+                        + " came free within " + queueLimitSetting + " " + queueLimitMs, true));
             }
         }
 
@@ -448,8 +459,11 @@ final class UpstreamProxy {
             Scheduler.Task task = waiting;
             if (task != null) {
                 task.cancel();
-                long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-                timeoutMs = Math.max(1, totalTimeoutMs - waited);
+                if (totalTimeoutMs > 0) {
+                    // the exchange's time limit covers its wait
+                    long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+                    timeoutMs = Math.max(1, totalTimeoutMs - waited);
+                }
             }
             boolean chunked = body != null && body.getLength() < 0;
             upstream.send(head(chunked), HttpMethod.HEAD.is(request.getMethod()), body, chunked, timeoutMs, this);

@@ -28,5 +28,8 @@ class ConfigListsTest {
         IllegalArgumentException queue = assertThrows(IllegalArgumentException.class,
                 () -> ConfigLists.checkNumbers(Configs.config(Map.of("upstream_max_queued_per_backend", -1))));
         assertEquals("upstream.max.queued.per.backend must be 0 or more, was -1", queue.getMessage());
+        IllegalArgumentException wait = assertThrows(IllegalArgumentException.class,
+                () -> ConfigLists.checkNumbers(Configs.config(Map.of("upstream_queue_timeout_ms", -5L))));
+        assertEquals("upstream.queue.timeout.ms must be 0 or more, was -5", wait.getMessage());
     }
 }
