@@ -59,6 +59,14 @@ public interface Exchange {
      */
     void setResponseHeader(String name, String value);
 
+    /**
+     * As {@link #setResponseHeader(String, String)}, for a header fixed at configuration time: the listener keeps its
+     * encoded form instead of encoding it again for every response.
+     */
+    default void setResponseHeader(FixedHeader header) {
+        setResponseHeader(header.name(), header.value());
+    }
+
     /** Runs {@code action} exactly once when the exchange has completed, successfully or not. */
     void onComplete(Runnable action);
 }

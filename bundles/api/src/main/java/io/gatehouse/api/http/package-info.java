@@ -5,7 +5,7 @@
  * and runs every {@link io.gatehouse.api.http.RequestFilter} service, highest {@code service.ranking} first.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.gatehouse.api.http;
 
 import org.osgi.annotation.bundle.Export;

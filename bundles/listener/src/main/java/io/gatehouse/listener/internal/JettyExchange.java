@@ -1,6 +1,7 @@
 package io.gatehouse.listener.internal;
 
 import io.gatehouse.api.http.Exchange;
+import io.gatehouse.api.http.FixedHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +30,7 @@ final class JettyExchange implements Exchange {
     private String peer;
     private String client;
     private Map<String, Object> attributes;
-    private List<String[]> responseHeaders;
+    private List<ResponseHeader> responseHeaders;
     private List<Runnable> completions;
     private final AtomicBoolean completed = new AtomicBoolean();
     volatile String backend;
@@ -151,29 +152,62 @@ final class JettyExchange implements Exchange {
         }
     }
 
+    /** A header a filter set: its value, or its encoded form when the filter fixed it at configuration time. */
+    private static final class ResponseHeader {
+        final String name;
+        String value;
+        HttpField encoded;
+
+        ResponseHeader(String name) {
+            this.name = name;
+        }
+    }
+
     @Override
-    public synchronized void setResponseHeader(String name, String value) {
+    public void setResponseHeader(String name, String value) {
         if (name == null || value == null) {
             throw new IllegalArgumentException("response header name and value are required, got " + name + ": " + value);
         }
+        set(name, value, null);
+    }
+
+    @Override
+    public void setResponseHeader(FixedHeader header) {
+        if (header == null) {
+            throw new IllegalArgumentException("response header is required");
+        }
+        set(header.name(), header.value(), EncodedHeaders.of(header));
+    }
+
+    private synchronized void set(String name, String value, HttpField encoded) {
         if (responseHeaders == null) {
             responseHeaders = new ArrayList<>(8);
         }
-        for (String[] header : responseHeaders) {
-            if (header[0].equalsIgnoreCase(name)) {
-                header[1] = value;
-                return;
+        ResponseHeader header = null;
+        for (ResponseHeader h : responseHeaders) {
+            if (h.name.equalsIgnoreCase(name)) {
+                header = h;
+                break;
             }
         }
-        responseHeaders.add(new String[] {name, value});
+        if (header == null) {
+            header = new ResponseHeader(name);
+            responseHeaders.add(header);
+        }
+        header.value = value;
+        header.encoded = encoded;
     }
 
     /** Puts every header set through {@link #setResponseHeader} (and the request id) on {@code headers}. */
     synchronized void applyResponseHeaders(HttpFields.Mutable headers) {
-        headers.put(RequestIds.HEADER, requestId);
+        headers.put(new HttpField(null, RequestIds.HEADER, requestId));
         if (responseHeaders != null) {
-            for (String[] header : responseHeaders) {
-                headers.put(header[0], header[1]);
+            for (ResponseHeader header : responseHeaders) {
+                if (header.encoded != null) {
+                    headers.put(header.encoded);
+                } else {
+                    headers.put(header.name, header.value);
+                }
             }
         }
     }

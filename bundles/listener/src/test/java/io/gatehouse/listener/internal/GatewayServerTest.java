@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
+import io.gatehouse.api.http.FixedHeader;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
 import java.io.ByteArrayOutputStream;
@@ -53,6 +54,8 @@ class GatewayServerTest {
     static TestBackend two;
     static FakeBalancer balancer = new FakeBalancer();
     static FilterChain chain = new FilterChain();
+    static final FixedHeader FRAME_OPTIONS = new FixedHeader("X-Frame-Options", "DENY");
+    static final FixedHeader FIXED = new FixedHeader("X-Fixed-Policy", "camera=(), geolocation=()");
     static MetricRegistry registry = new MetricRegistry();
     static GatewayServer server;
     static SSLContext trust;
@@ -93,7 +96,9 @@ class GatewayServerTest {
         h2 = HttpClient.newBuilder().sslContext(trust).version(HttpClient.Version.HTTP_2)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         chain.add(new FilterEntry(exchange -> {
-            exchange.setResponseHeader("X-Frame-Options", "DENY");
+            // fixed at configuration time (kept encoded by the listener): a header Jetty knows, and one it does not
+            exchange.setResponseHeader(FRAME_OPTIONS);
+            exchange.setResponseHeader(FIXED);
             if ("https".equals(exchange.scheme())) {
                 exchange.setResponseHeader("Strict-Transport-Security", "max-age=60");
             }
@@ -172,6 +177,7 @@ class GatewayServerTest {
         assertEquals("client-id-42", b.headers().firstValue("X-Request-Id").orElseThrow());
         assertEquals(32, a.headers().firstValue("X-Request-Id").orElseThrow().length());
         assertEquals("DENY", a.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertEquals(List.of("camera=(), geolocation=()"), a.headers().allValues("X-Fixed-Policy"));
         assertTrue(a.headers().firstValue("X-Secret-Hop").isEmpty(), "Connection-listed header must be stripped");
         assertTrue(a.headers().firstValue("Server").isEmpty(), "no Server header");
         var seen = (one.requestHeaders.isEmpty() ? two : one).requestHeaders;
@@ -197,6 +203,11 @@ class GatewayServerTest {
         assertEquals(HttpClient.Version.HTTP_2, response.version());
         assertEquals(200, response.statusCode());
         assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElseThrow());
+        assertEquals(List.of("camera=(), geolocation=()"), response.headers().allValues("X-Fixed-Policy"));
+        // twice on one connection: the second response's HPACK refers to what the first one added to the table
+        HttpResponse<String> again = get(h2, "/api/h2");
+        assertEquals(List.of("camera=(), geolocation=()"), again.headers().allValues("X-Fixed-Policy"));
+        assertEquals(List.of("DENY"), again.headers().allValues("X-Frame-Options"));
     }
 
     @Test
@@ -376,6 +387,7 @@ class GatewayServerTest {
         for (String response : List.of(bad, hugeHeader, tooMany, badHeaderLine, uri)) {
             // the error answers Jetty gives before any filter ran carry the filters' headers and a request id too
             assertTrue(response.contains("X-Frame-Options: DENY"), response);
+            assertTrue(response.contains("X-Fixed-Policy: camera=(), geolocation=()\r\n"), response);
             assertTrue(response.contains("Strict-Transport-Security: max-age=60"), response);
             assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{32}\r\n.*"), response);
             assertTrue(response.contains("application/json"), response);

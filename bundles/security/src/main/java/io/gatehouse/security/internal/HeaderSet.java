@@ -1,12 +1,16 @@
 package io.gatehouse.security.internal;
 
+import io.gatehouse.api.http.FixedHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The validated headers of a {@link SecurityHeadersConfig}: every bad value is named in the error. */
-record HeaderSet(String hsts, List<String[]> always) {
+/**
+ * The validated headers of a {@link SecurityHeadersConfig}: every bad value is named in the error. Built once per
+ * configuration, as {@link FixedHeader}s the listener keeps encoded; {@code hsts} is null when turned off.
+ */
+record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern HSTS = Pattern.compile("(?i)\\s*max-age=\"?[0-9]+\"?\\s*(;.*)?");
@@ -20,7 +24,7 @@ record HeaderSet(String hsts, List<String[]> always) {
         if (!hsts.isEmpty() && !HSTS.matcher(hsts).matches()) {
             throw new IllegalArgumentException("hsts '" + hsts + "' must start with max-age=<seconds>");
         }
-        List<String[]> always = new ArrayList<>();
+        List<FixedHeader> always = new ArrayList<>();
         add(always, "Content-Security-Policy", value("content.security.policy", c.content_security_policy()));
         String frame = value("frame.options", c.frame_options());
         if (!frame.isEmpty() && !frame.equalsIgnoreCase("DENY") && !frame.equalsIgnoreCase("SAMEORIGIN")) {
@@ -58,12 +62,13 @@ record HeaderSet(String hsts, List<String[]> always) {
             }
             add(always, name, value("extra header " + name, line.substring(colon + 1)));
         }
-        return new HeaderSet(hsts, List.copyOf(always));
+        return new HeaderSet(hsts.isEmpty() ? null : new FixedHeader("Strict-Transport-Security", hsts),
+                List.copyOf(always));
     }
 
-    private static void add(List<String[]> headers, String name, String value) {
+    private static void add(List<FixedHeader> headers, String name, String value) {
         if (!value.isEmpty()) {
-            headers.add(new String[] {name, value});
+            headers.add(new FixedHeader(name, value));
         }
     }
 

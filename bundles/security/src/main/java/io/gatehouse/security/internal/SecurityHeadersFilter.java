@@ -1,6 +1,7 @@
 package io.gatehouse.security.internal;
 
 import io.gatehouse.api.http.Exchange;
+import io.gatehouse.api.http.FixedHeader;
 import io.gatehouse.api.http.RequestFilter;
 import io.gatehouse.api.http.Verdict;
 import org.osgi.framework.Constants;
@@ -50,11 +51,11 @@ public class SecurityHeadersFilter implements RequestFilter {
     @Override
     public Verdict filter(Exchange exchange) {
         HeaderSet h = headers;
-        for (String[] header : h.always()) {
-            exchange.setResponseHeader(header[0], header[1]);
+        for (FixedHeader header : h.always()) {
+            exchange.setResponseHeader(header);
         }
-        if (!h.hsts().isEmpty() && "https".equalsIgnoreCase(exchange.scheme())) {
-            exchange.setResponseHeader("Strict-Transport-Security", h.hsts());
+        if (h.hsts() != null && "https".equalsIgnoreCase(exchange.scheme())) {
+            exchange.setResponseHeader(h.hsts());
         }
         return Verdict.proceed();
     }
