@@ -2,7 +2,6 @@ package io.gatehouse.tools.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -57,10 +56,9 @@ public final class ThrowawayPostgres implements AutoCloseable {
         return shared;
     }
 
+    /** A port free now, that no outgoing connection takes before its server binds it (see {@link FreePorts}). */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return FreePorts.next();
     }
 
     public GatehouseDatabase database() {
