@@ -239,6 +239,19 @@ cpu_ticks() { # pid
   done
   echo "$user $system"
 }
+# context switches of a process and its children, every thread, "voluntary involuntary": an involuntary one is a
+# preemption (on the servers' CPU, mostly by the backend the front has just written to)
+ctx_switches() { # pid
+  local vol=0 inv=0 p f
+  for p in "$1" $(pgrep -P "$1" || true); do
+    for f in /proc/"$p"/task/*/status; do
+      [ -r "$f" ] || continue
+      read -r v i < <(awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {i=$2} END {print v+0, i+0}' "$f")
+      vol=$((vol + v)); inv=$((inv + i))
+    done
+  done
+  echo "$vol $inv"
+}
 # POST=<bytes>: every request is a POST with a JSON body of that size (wrk through a Lua script, h2load with -d)
 WRK_BODY=(); H2_BODY=()
 if [ -n "${POST:-}" ]; then
@@ -263,14 +276,18 @@ measure() { # name
     jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
   fi
   local before; read -r -a before < <(cpu_ticks "${PIDS[-1]}")
+  local ctx0; read -r -a ctx0 < <(ctx_switches "${PIDS[-1]}")
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
   local after; read -r -a after < <(cpu_ticks "${PIDS[-1]}")
+  local ctx1; read -r -a ctx1 < <(ctx_switches "${PIDS[-1]}")
   local user=$(( after[0] - before[0] )) system=$(( after[1] - before[1] ))
   local rps p50 p99 errors cpu sys
   local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
   per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
   cpu=$(per_request $((user + system)))
   sys=$(per_request "$system")
+  local switches; switches=$(awk -v v=$(( ctx1[0] - ctx0[0] )) -v i=$(( ctx1[1] - ctx0[1] )) -v n="$requests" \
+    'BEGIN { printf "%.2f/%.2f", (n > 0 ? v / n : 0), (n > 0 ? i / n : 0) }')
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
@@ -281,13 +298,14 @@ measure() { # name
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %12s %8s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-10s %12s %10s %10s %12s %8s %11s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$switches" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
 # cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed;
 # of sys: the part of it spent in the kernel (system calls, and the loopback network stack they run)
-printf '%-10s %12s %10s %10s %12s %8s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "h2load req/s" "load" | tee "$RESULTS"
+# vol/inv cs: the front's voluntary and involuntary (preempted) context switches per request, every thread
+printf '%-10s %12s %10s %10s %12s %8s %11s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "vol/inv cs" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;

@@ -10,6 +10,8 @@ public final class BackendSpec {
     private final int weight;
     private final int maxConnections;
     private final boolean backup;
+    /** Built once: the proxy and the pools look backends up by id on every request. */
+    private final String id;
 
     /**
      * @throws IllegalArgumentException naming the bad value when the host is blank, the port is not 1-65535, the
@@ -33,6 +35,7 @@ public final class BackendSpec {
         this.weight = weight;
         this.maxConnections = maxConnections;
         this.backup = backup;
+        this.id = host + ":" + port;
     }
 
     public static BackendSpec of(String host, int port) {
@@ -40,7 +43,7 @@ public final class BackendSpec {
     }
 
     public String id() {
-        return host + ":" + port;
+        return id;
     }
 
     public String host() {

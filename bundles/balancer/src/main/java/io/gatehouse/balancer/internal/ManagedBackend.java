@@ -5,6 +5,7 @@ import com.codahale.metrics.Timer;
 import io.gatehouse.api.balancer.Backend;
 import io.gatehouse.api.balancer.BackendSpec;
 import io.gatehouse.api.balancer.BackendState;
+import io.gatehouse.util.metrics.WindowedHistogramReservoir;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +31,7 @@ final class ManagedBackend implements Backend {
     private final AtomicInteger active = new AtomicInteger();
     final Counter requests = new Counter();
     final Counter failures = new Counter();
-    final Timer latency = new Timer(new RecentSamplesReservoir());
+    final Timer latency = new Timer(new WindowedHistogramReservoir());
     private final AtomicLong ewmaNanos = new AtomicLong();
 
     // passive health, guarded by this

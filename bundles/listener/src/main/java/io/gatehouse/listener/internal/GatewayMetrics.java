@@ -1,17 +1,21 @@
 package io.gatehouse.listener.internal;
 
 import com.codahale.metrics.Gauge;
-import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.gatehouse.api.metrics.MetricNames;
+import io.gatehouse.util.metrics.WindowedHistogramReservoir;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
-/** The listener's metrics in the shared registry; every instrument is created once, so the hot path only counts. */
+/**
+ * The listener's metrics in the shared registry; every instrument is created once, so the hot path only counts.
+ * Latencies go to {@link WindowedHistogramReservoir}s: quantiles of the last 30-60 s for two atomic additions per
+ * request, where a decaying reservoir's skip-list insert cost ~2.5% of the gateway's CPU per request.
+ */
 final class GatewayMetrics {
 
     static final String REQUESTS = "gatehouse.gateway.requests";
@@ -40,7 +44,7 @@ final class GatewayMetrics {
             byStatusClass[i] = registry.meter(track(MetricNames.name(REQUESTS, "status", i + "xx")));
         }
         latency = registry.timer(track(MetricNames.name(LATENCY)),
-                () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+                () -> new Timer(new WindowedHistogramReservoir()));
         errors = registry.meter(track(MetricNames.name(ERRORS)));
         upstreamErrors = registry.meter(track(MetricNames.name(UPSTREAM_ERRORS)));
         String connections = track(MetricNames.name(CONNECTIONS));
@@ -79,7 +83,7 @@ final class GatewayMetrics {
                 byStatusClass[i] = registry.meter(track(MetricNames.name(ROUTE_REQUESTS, "route", route, "status", i + "xx")));
             }
             latency = registry.timer(track(MetricNames.name(ROUTE_LATENCY, "route", route)),
-                    () -> new Timer(LockFreeExponentiallyDecayingReservoir.builder().build()));
+                    () -> new Timer(new WindowedHistogramReservoir()));
             errors = registry.meter(track(MetricNames.name(ROUTE_ERRORS, "route", route)));
         }
 

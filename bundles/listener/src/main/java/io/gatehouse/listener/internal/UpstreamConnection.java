@@ -172,15 +172,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         complete = false;
         eof = false;
         headers.clear();
-        int length = head.length() + 2;
+        // one bulk copy: the head is ISO-8859-1 text (the proxy replaced anything else), so a Latin-1 string's bytes
+        byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int length = bytes.length + 2;
         if (out.capacity() < length) {
             out = BufferUtil.allocateDirect(Math.max(length, 2 * out.capacity()));
         }
         out.clear();
-        for (int i = 0; i < head.length(); i++) {
-            out.put((byte) head.charAt(i));
-        }
-        out.put((byte) '\r').put((byte) '\n').flip();
+        out.put(bytes).put((byte) '\r').put((byte) '\n').flip();
         pending.set(2);
         getEndPoint().write(body == null ? writeDone : headWritten, out);
         if (this.listener != null) {

@@ -176,12 +176,22 @@ final class UpstreamProxy {
     static void appendField(StringBuilder head, HttpField field) {
         head.append(field.getName()).append(": ");
         String value = field.getValue();
-        for (int i = 0; i < value.length(); i++) {
+        int i = 0;
+        while (i < value.length() && plain(value.charAt(i))) {
+            i++;
+        }
+        // a value with nothing to replace is copied whole; the rest of one that has is copied one character at a time
+        head.append(value, 0, i);
+        for (; i < value.length(); i++) {
             char c = value.charAt(i);
             // no line breaks, nothing beyond ISO-8859-1
             head.append(c == '\r' || c == '\n' ? ' ' : c > 0xFF ? '?' : c);
         }
         head.append("\r\n");
+    }
+
+    private static boolean plain(char c) {
+        return c != '\r' && c != '\n' && c <= 0xFF;
     }
 
     private static boolean idempotent(String method) {

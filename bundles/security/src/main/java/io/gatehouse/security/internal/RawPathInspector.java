@@ -20,7 +20,9 @@ final class RawPathInspector {
         if (rawPath == null || rawPath.isEmpty()) {
             return null;
         }
-        String lower = rawPath.toLowerCase();
+        boolean percent = false;
+        boolean dot = false;
+        boolean backslash = false;
         for (int i = 0; i < rawPath.length(); i++) {
             char c = rawPath.charAt(i);
             if (c == 0) {
@@ -29,7 +31,15 @@ final class RawPathInspector {
             if (c < 0x20 || c == 0x7f) {
                 return "control character in path";
             }
+            percent |= c == '%';
+            dot |= c == '.';
+            backslash |= c == '\\';
         }
+        // the common path: nothing encoded, no backslash; only plain dot-dot segments are left to look for
+        if (!percent && !backslash) {
+            return dot && traverses(rawPath) ? "path traversal" : null;
+        }
+        String lower = rawPath.toLowerCase();
         if (lower.contains("%00")) {
             return "encoded NUL byte in path";
         }

@@ -47,6 +47,9 @@ class RequestHardeningFilterTest {
         assertEquals("encoded path traversal", RawPathInspector.problem("/%2e%2e%2fx"));
         assertEquals("encoded slash in path", RawPathInspector.problem("/a%2Fb"));
         assertEquals("double-encoded path", RawPathInspector.problem("/%252e%252e/x"));
+        assertEquals("path traversal", RawPathInspector.problem("/a/..;/admin"));
+        assertEquals("path traversal", RawPathInspector.problem("/a/b/.."));
+        assertEquals("backslash in path", RawPathInspector.problem("/a\\b"));
     }
 
     @Test
