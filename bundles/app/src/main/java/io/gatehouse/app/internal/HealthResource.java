@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.jaxrs.runtime.JaxrsServiceRuntime;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsExtensionSelect;
 import org.osgi.service.jaxrs.whiteboard.propertytypes.JaxrsResource;
@@ -57,6 +58,10 @@ public class HealthResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile JaxrsServiceRuntime whiteboard;
+
+    /** Describes the bundle's components, so the API's resources are found rather than listed. */
+    @Reference
+    private ServiceComponentRuntime components;
 
     private final BundleContext context;
     private final ExecutorService checker = Executors.newCachedThreadPool(r -> {
@@ -106,7 +111,9 @@ public class HealthResource {
             }
         }
         JaxrsServiceRuntime runtime = whiteboard;
-        List<String> missing = ApiReadiness.missing(registered, runtime == null ? null : runtime.getRuntimeDTO());
+        List<String> resources = ApiReadiness.resources(components.getComponentDescriptionDTOs(context.getBundle()));
+        List<String> missing = ApiReadiness.missing(resources, registered,
+                runtime == null ? null : runtime.getRuntimeDTO());
         apiUp = missing.isEmpty();
         apiCheckedAt = System.nanoTime();
         return apiUp;

@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
  */
 record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
 
-    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
     private static final Pattern HSTS = Pattern.compile("(?i)\\s*max-age=\"?[0-9]+\"?\\s*(;.*)?");
     private static final Set<String> REFERRER_POLICIES = Set.of("no-referrer", "no-referrer-when-downgrade", "origin",
             "origin-when-cross-origin", "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url");
@@ -20,68 +19,74 @@ record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
             "unsafe-none", "noopener-allow-popups");
 
     static HeaderSet parse(SecurityHeadersConfig c) {
-        String hsts = value("hsts", c.hsts());
+        String hsts = trim(c.hsts());
         if (!hsts.isEmpty() && !HSTS.matcher(hsts).matches()) {
             throw new IllegalArgumentException("hsts '" + hsts + "' must start with max-age=<seconds>");
         }
         List<FixedHeader> always = new ArrayList<>();
-        add(always, "Content-Security-Policy", value("content.security.policy", c.content_security_policy()));
-        String frame = value("frame.options", c.frame_options());
+        add(always, "content.security.policy", "Content-Security-Policy", trim(c.content_security_policy()));
+        String frame = trim(c.frame_options());
         if (!frame.isEmpty() && !frame.equalsIgnoreCase("DENY") && !frame.equalsIgnoreCase("SAMEORIGIN")) {
             throw new IllegalArgumentException("frame.options '" + frame + "' must be DENY or SAMEORIGIN");
         }
-        add(always, "X-Frame-Options", frame.toUpperCase());
-        String nosniff = value("content.type.options", c.content_type_options());
+        add(always, "frame.options", "X-Frame-Options", frame.toUpperCase());
+        String nosniff = trim(c.content_type_options());
         if (!nosniff.isEmpty() && !nosniff.equalsIgnoreCase("nosniff")) {
             throw new IllegalArgumentException("content.type.options '" + nosniff + "' must be nosniff");
         }
-        add(always, "X-Content-Type-Options", nosniff.toLowerCase());
-        String referrer = value("referrer.policy", c.referrer_policy());
+        add(always, "content.type.options", "X-Content-Type-Options", nosniff.toLowerCase());
+        String referrer = trim(c.referrer_policy());
         for (String token : referrer.split(",")) {
             if (!referrer.isEmpty() && !REFERRER_POLICIES.contains(token.trim().toLowerCase())) {
                 throw new IllegalArgumentException("referrer.policy '" + referrer + "': unknown policy '"
                         + token.trim() + "'");
             }
         }
-        add(always, "Referrer-Policy", referrer);
-        add(always, "Permissions-Policy", value("permissions.policy", c.permissions_policy()));
-        String opener = value("cross.origin.opener.policy", c.cross_origin_opener_policy());
+        add(always, "referrer.policy", "Referrer-Policy", referrer);
+        add(always, "permissions.policy", "Permissions-Policy", trim(c.permissions_policy()));
+        String opener = trim(c.cross_origin_opener_policy());
         if (!opener.isEmpty() && !OPENER_POLICIES.contains(opener.toLowerCase())) {
             throw new IllegalArgumentException("cross.origin.opener.policy '" + opener + "' must be one of "
                     + OPENER_POLICIES);
         }
-        add(always, "Cross-Origin-Opener-Policy", opener);
+        add(always, "cross.origin.opener.policy", "Cross-Origin-Opener-Policy", opener);
         for (String line : c.extra() == null ? new String[0] : c.extra()) {
             if (line == null || line.isBlank()) {
                 continue;
             }
             int colon = line.indexOf(':');
-            String name = colon < 0 ? "" : line.substring(0, colon).trim();
-            if (!TOKEN.matcher(name).matches()) {
+            if (colon < 0) {
                 throw new IllegalArgumentException("extra header '" + line + "' must be 'Name: value'");
             }
-            add(always, name, value("extra header " + name, line.substring(colon + 1)));
+            add(always, "extra header '" + line.replaceAll("\\p{Cntrl}", "?") + "'", line.substring(0, colon).trim(),
+                    trim(line.substring(colon + 1)));
         }
-        return new HeaderSet(hsts.isEmpty() ? null : new FixedHeader("Strict-Transport-Security", hsts),
-                List.copyOf(always));
+        return new HeaderSet(fixed("hsts", "Strict-Transport-Security", hsts), List.copyOf(always));
     }
 
-    private static void add(List<FixedHeader> headers, String name, String value) {
-        if (!value.isEmpty()) {
-            headers.add(new FixedHeader(name, value));
+    private static void add(List<FixedHeader> headers, String property, String name, String value) {
+        FixedHeader header = fixed(property, name, value);
+        if (header != null) {
+            headers.add(header);
         }
     }
 
-    /** Trims the value and refuses control characters (no header injection through configuration). */
-    private static String value(String property, String value) {
-        String v = value == null ? "" : value.trim();
-        for (int i = 0; i < v.length(); i++) {
-            char ch = v.charAt(i);
-            if (ch < 0x20 && ch != '\t' || ch == 0x7f) {
-                throw new IllegalArgumentException(property + " '" + v.replaceAll("\\p{Cntrl}", "?")
-                        + "' contains a control character");
-            }
+    /**
+     * The header, or null when its value is empty (turned off). {@link FixedHeader} refuses a name that is not an HTTP
+     * token and a value with a control character (no header injection through configuration); its error is given
+     * again with the configuration property it came from.
+     */
+    private static FixedHeader fixed(String property, String name, String value) {
+        FixedHeader header;
+        try {
+            header = new FixedHeader(name, value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(property + ": " + e.getMessage(), e);
         }
-        return v;
+        return value.isEmpty() ? null : header;
+    }
+
+    private static String trim(String value) {
+        return value == null ? "" : value.trim();
     }
 }

@@ -54,11 +54,14 @@ class SecurityHeadersFilterTest {
         for (Object[] c : new Object[][] {{"frame.options", "ALLOWALL", "'ALLOWALL'"},
             {"hsts", "forever", "'forever'"}, {"referrer.policy", "sometimes", "'sometimes'"},
             {"content.security.policy", "default-src 'self'\r\nSet-Cookie: x=1", "control character"},
-            {"extra", "NoColonHere", "'NoColonHere'"}}) {
+            {"hsts", "max-age=60; \u0001x", "control character"},
+            {"extra", "NoColonHere", "'NoColonHere'"}, {"extra", "Bad Name: x", "'Bad Name'"},
+            {"extra", "X-Ok: a\u0000b", "control character"}}) {
             String m = assertThrows(IllegalArgumentException.class,
                     () -> HeaderSet.parse(Annotations.config(SecurityHeadersConfig.class, Map.of((String) c[0], c[1]))))
                     .getMessage();
             assertTrue(m.contains((String) c[2]), m);
+            assertTrue(m.startsWith(c[0].equals("extra") ? "extra header '" : (String) c[0]), m);
         }
     }
 
