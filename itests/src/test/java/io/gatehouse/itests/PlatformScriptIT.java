@@ -151,6 +151,10 @@ public class PlatformScriptIT {
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body(), metrics.body().contains("# TYPE "));
 
+            // the gateway runs the collector measured best for it (docs/benchmarks.md); app containers keep the default
+            assertTrue(jvmCommandLine(platform, "gateway"), jvmCommandLine(platform, "gateway").contains("-XX:+UseParallelGC"));
+            assertFalse(jvmCommandLine(platform, "app-1"), jvmCommandLine(platform, "app-1").contains("-XX:+UseParallelGC"));
+
             // the development watchdog: a gateway killed with -9 is relaunched within 5 s and serves again
             long relaunched = killAndAwaitRelaunch(platform, "gateway");
             assertTrue(ProcessHandle.of(relaunched).map(ProcessHandle::isAlive).orElse(false));
@@ -378,6 +382,16 @@ public class PlatformScriptIT {
                 apps.killLeftovers();
             }
         }
+    }
+
+    /** The command line of the container's JVM: the process in its pid file, or the one of its descendants running java. */
+    private static String jvmCommandLine(PlatformScript platform, String name) throws Exception {
+        long pid = Long.parseLong(Files.readString(platform.runtime.resolve("run/" + name + ".pid")).trim().split(" ")[0]);
+        ProcessHandle container = ProcessHandle.of(pid).orElseThrow();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(container), container.descendants())
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains("java"))
+                .findFirst().orElseThrow(() -> new AssertionError("no JVM under " + name + "'s pid " + pid));
     }
 
     /**
