@@ -252,6 +252,8 @@ ctx_switches() { # pid
   done
   echo "$vol $inv"
 }
+# TCP segments sent by the whole machine (wrk, the front, the backends: the same topology for every front)
+tcp_segments() { awk '/^Tcp:/ { if (h) { for (i = 1; i <= NF; i++) if (n[i] == "OutSegs") print $i } else { for (i = 1; i <= NF; i++) n[i] = $i; h = 1 } }' /proc/net/snmp; }
 # POST=<bytes>: every request is a POST with a JSON body of that size (wrk through a Lua script, h2load with -d)
 WRK_BODY=(); H2_BODY=()
 if [ -n "${POST:-}" ]; then
@@ -277,8 +279,10 @@ measure() { # name
   fi
   local before; read -r -a before < <(cpu_ticks "${PIDS[-1]}")
   local ctx0; read -r -a ctx0 < <(ctx_switches "${PIDS[-1]}")
+  local segs0; segs0=$(tcp_segments)
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
   local after; read -r -a after < <(cpu_ticks "${PIDS[-1]}")
+  local segs1; segs1=$(tcp_segments)
   local ctx1; read -r -a ctx1 < <(ctx_switches "${PIDS[-1]}")
   local user=$(( after[0] - before[0] )) system=$(( after[1] - before[1] ))
   local rps p50 p99 errors cpu sys
@@ -288,6 +292,7 @@ measure() { # name
   sys=$(per_request "$system")
   local switches; switches=$(awk -v v=$(( ctx1[0] - ctx0[0] )) -v i=$(( ctx1[1] - ctx0[1] )) -v n="$requests" \
     'BEGIN { printf "%.2f/%.2f", (n > 0 ? v / n : 0), (n > 0 ? i / n : 0) }')
+  local segments; segments=$(awk -v s=$(( segs1 - segs0 )) -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }')
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
@@ -298,14 +303,15 @@ measure() { # name
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %12s %8s %11s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$switches" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-10s %12s %10s %10s %12s %8s %11s %9s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$switches" "$segments" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
 # cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed;
 # of sys: the part of it spent in the kernel (system calls, and the loopback network stack they run)
 # vol/inv cs: the front's voluntary and involuntary (preempted) context switches per request, every thread
-printf '%-10s %12s %10s %10s %12s %8s %11s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "vol/inv cs" "h2load req/s" "load" | tee "$RESULTS"
+# segs/req: TCP segments the machine sent per request (client, front and backends; pure ACKs included)
+printf '%-10s %12s %10s %10s %12s %8s %11s %9s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "vol/inv cs" "segs/req" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;
