@@ -18,7 +18,8 @@ public final class FixedHeader {
     /** @throws IllegalArgumentException naming a name that is not an HTTP token, or a value with a control character */
     public FixedHeader(String name, String value) {
         if (name == null || !TOKEN.matcher(name).matches()) {
-            throw new IllegalArgumentException("header name '" + name + "' is not an HTTP token");
+            throw new IllegalArgumentException("header name '" + (name == null ? null : name.replaceAll("\\p{Cntrl}", "?"))
+                    + "' is not an HTTP token");
         }
         if (value == null) {
             throw new IllegalArgumentException("header " + name + " has no value");

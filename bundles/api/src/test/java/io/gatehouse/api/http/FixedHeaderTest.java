@@ -12,6 +12,8 @@ class FixedHeaderTest {
     void badNamesAndValuesAreRefusedByName() {
         assertEquals("header name 'Bad Name' is not an HTTP token",
                 assertThrows(IllegalArgumentException.class, () -> new FixedHeader("Bad Name", "x")).getMessage());
+        assertEquals("header name 'X??Y' is not an HTTP token",
+                assertThrows(IllegalArgumentException.class, () -> new FixedHeader("X\r\nY", "x")).getMessage());
         assertEquals("header name 'null' is not an HTTP token",
                 assertThrows(IllegalArgumentException.class, () -> new FixedHeader(null, "x")).getMessage());
         assertEquals("header X-Injected value 'a??Set-Cookie: x' contains a control character",

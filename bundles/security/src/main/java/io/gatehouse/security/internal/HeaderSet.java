@@ -21,32 +21,32 @@ record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
     static HeaderSet parse(SecurityHeadersConfig c) {
         String hsts = trim(c.hsts());
         if (!hsts.isEmpty() && !HSTS.matcher(hsts).matches()) {
-            throw new IllegalArgumentException("hsts '" + hsts + "' must start with max-age=<seconds>");
+            throw new IllegalArgumentException("hsts '" + shown(hsts) + "' must start with max-age=<seconds>");
         }
         List<FixedHeader> always = new ArrayList<>();
         add(always, "content.security.policy", "Content-Security-Policy", trim(c.content_security_policy()));
         String frame = trim(c.frame_options());
         if (!frame.isEmpty() && !frame.equalsIgnoreCase("DENY") && !frame.equalsIgnoreCase("SAMEORIGIN")) {
-            throw new IllegalArgumentException("frame.options '" + frame + "' must be DENY or SAMEORIGIN");
+            throw new IllegalArgumentException("frame.options '" + shown(frame) + "' must be DENY or SAMEORIGIN");
         }
         add(always, "frame.options", "X-Frame-Options", frame.toUpperCase());
         String nosniff = trim(c.content_type_options());
         if (!nosniff.isEmpty() && !nosniff.equalsIgnoreCase("nosniff")) {
-            throw new IllegalArgumentException("content.type.options '" + nosniff + "' must be nosniff");
+            throw new IllegalArgumentException("content.type.options '" + shown(nosniff) + "' must be nosniff");
         }
         add(always, "content.type.options", "X-Content-Type-Options", nosniff.toLowerCase());
         String referrer = trim(c.referrer_policy());
         for (String token : referrer.split(",")) {
             if (!referrer.isEmpty() && !REFERRER_POLICIES.contains(token.trim().toLowerCase())) {
-                throw new IllegalArgumentException("referrer.policy '" + referrer + "': unknown policy '"
-                        + token.trim() + "'");
+                throw new IllegalArgumentException("referrer.policy '" + shown(referrer) + "': unknown policy '"
+                        + shown(token.trim()) + "'");
             }
         }
         add(always, "referrer.policy", "Referrer-Policy", referrer);
         add(always, "permissions.policy", "Permissions-Policy", trim(c.permissions_policy()));
         String opener = trim(c.cross_origin_opener_policy());
         if (!opener.isEmpty() && !OPENER_POLICIES.contains(opener.toLowerCase())) {
-            throw new IllegalArgumentException("cross.origin.opener.policy '" + opener + "' must be one of "
+            throw new IllegalArgumentException("cross.origin.opener.policy '" + shown(opener) + "' must be one of "
                     + OPENER_POLICIES);
         }
         add(always, "cross.origin.opener.policy", "Cross-Origin-Opener-Policy", opener);
@@ -56,9 +56,9 @@ record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
             }
             int colon = line.indexOf(':');
             if (colon < 0) {
-                throw new IllegalArgumentException("extra header '" + line + "' must be 'Name: value'");
+                throw new IllegalArgumentException("extra header '" + shown(line) + "' must be 'Name: value'");
             }
-            add(always, "extra header '" + line.replaceAll("\\p{Cntrl}", "?") + "'", line.substring(0, colon).trim(),
+            add(always, "extra header '" + shown(line) + "'", line.substring(0, colon).trim(),
                     trim(line.substring(colon + 1)));
         }
         return new HeaderSet(fixed("hsts", "Strict-Transport-Security", hsts), List.copyOf(always));
@@ -88,5 +88,10 @@ record HeaderSet(FixedHeader hsts, List<FixedHeader> always) {
 
     private static String trim(String value) {
         return value == null ? "" : value.trim();
+    }
+
+    /** A configured value as an error message shows it: control characters as {@code ?}, so a log line stays one. */
+    private static String shown(String value) {
+        return value.replaceAll("\\p{Cntrl}", "?");
     }
 }

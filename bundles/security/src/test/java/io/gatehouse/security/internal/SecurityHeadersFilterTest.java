@@ -63,6 +63,14 @@ class SecurityHeadersFilterTest {
             assertTrue(m.contains((String) c[2]), m);
             assertTrue(m.startsWith(c[0].equals("extra") ? "extra header '" : (String) c[0]), m);
         }
+        // a value is shown with its control characters as '?': an error logged stays one line
+        for (String[] c : new String[][] {{"frame.options", "DENY\r\nX"}, {"extra", "Bad\r\nName: x"},
+            {"content.security.policy", "a\nb"}}) {
+            String m = assertThrows(IllegalArgumentException.class,
+                    () -> HeaderSet.parse(Annotations.config(SecurityHeadersConfig.class, Map.of(c[0], c[1]))))
+                    .getMessage();
+            assertTrue(m.indexOf('\r') < 0 && m.indexOf('\n') < 0, m);
+        }
     }
 
     @Test
