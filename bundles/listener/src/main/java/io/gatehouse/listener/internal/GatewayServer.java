@@ -4,6 +4,7 @@ import io.gatehouse.api.balancer.LoadBalancer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -38,13 +39,20 @@ final class GatewayServer {
      */
     static GatewayServer start(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
             GatewayMetrics metrics, java.util.function.Function<ListenerConfig, TlsMaterial> reload) throws Exception {
+        return start(config, tls, chain, balancer, metrics, reload, null);
+    }
+
+    /** As above, with the buffer pool given ({@code null}: Jetty's default), so a test can account for every buffer. */
+    static GatewayServer start(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
+            GatewayMetrics metrics, java.util.function.Function<ListenerConfig, TlsMaterial> reload, ByteBufferPool buffers)
+            throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         ClassLoader bundle = GatewayServer.class.getClassLoader();
         try {
             thread.setContextClassLoader(bundle);
             Class.forName("org.eclipse.jetty.http.PreEncodedHttpField", true, bundle);
-            GatewayServer server = new GatewayServer(config, tls, chain, balancer, metrics);
+            GatewayServer server = new GatewayServer(config, tls, chain, balancer, metrics, buffers);
             server.certificates.loader(() -> reload.apply(config));
             server.start();
             return server;
@@ -54,7 +62,7 @@ final class GatewayServer {
     }
 
     private GatewayServer(ListenerConfig config, TlsMaterial tls, FilterChain chain, Supplier<LoadBalancer> balancer,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, ByteBufferPool buffers) {
         this.config = config;
         TrustedProxies trusted = ConfigLists.trustedProxies(config);
         StaticRoutes routes = ConfigLists.staticRoutes(config);
@@ -65,7 +73,7 @@ final class GatewayServer {
         // task that may run either way (the TLS layer's), a thread wake-up per read; without them such tasks run on
         // the selector thread itself, as non-blocking ones already do (~4% less CPU per request, docs/benchmarks.md)
         threads.setReservedThreads(0);
-        server = new Server(threads);
+        server = buffers == null ? new Server(threads) : new Server(threads, null, buffers);
         server.setStopTimeout(config.drain_timeout_ms());
         java.util.Set<String> errorHeaderFilters = ConfigLists.errorHeaderFilters(config);
         server.setErrorHandler(new GatewayErrorHandler(chain, errorHeaderFilters));
