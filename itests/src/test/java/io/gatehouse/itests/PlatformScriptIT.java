@@ -388,7 +388,7 @@ public class PlatformScriptIT {
     private static String jvmCommandLine(PlatformScript platform, String name) throws Exception {
         long pid = Long.parseLong(Files.readString(platform.runtime.resolve("run/" + name + ".pid")).trim().split(" ")[0]);
         ProcessHandle container = ProcessHandle.of(pid).orElseThrow();
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(container), container.descendants())
+        return Stream.concat(Stream.of(container), container.descendants())
                 .map(p -> p.info().commandLine().orElse(""))
                 .filter(c -> c.contains("java"))
                 .findFirst().orElseThrow(() -> new AssertionError("no JVM under " + name + "'s pid " + pid));
