@@ -219,7 +219,7 @@ backends = 127.0.0.1:$B1, 127.0.0.1:$B2
 health.enabled = false
 CONF
   (cd "$home" && JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
-     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--XX:+UseParallelGC -XX:ActiveProcessorCount=1}" \
+     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:ActiveProcessorCount=1}" \
      taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
   PIDS+=("$(pid_from_file "$home/karaf.pid")")
   URL="https://127.0.0.1:$GH_PORT/bench"
