@@ -23,15 +23,21 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    /** Whether {@code name} is one of the tokens of a {@code Connection} header value. */
+    /** Whether {@code name} is one of the tokens of a {@code Connection} header value (compared in place, per field). */
     static boolean listedIn(String connection, String name) {
         int start = 0;
         int length = connection.length();
         while (start < length) {
             int comma = connection.indexOf(',', start);
             int end = comma < 0 ? length : comma;
-            String token = connection.substring(start, end).trim();
-            if (token.equalsIgnoreCase(name)) {
+            while (start < end && connection.charAt(start) <= ' ') {
+                start++;
+            }
+            int last = end;
+            while (last > start && connection.charAt(last - 1) <= ' ') {
+                last--;
+            }
+            if (last - start == name.length() && connection.regionMatches(true, start, name, 0, name.length())) {
                 return true;
             }
             start = end + 1;

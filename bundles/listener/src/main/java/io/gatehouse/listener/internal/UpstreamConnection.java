@@ -5,17 +5,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadPendingException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.http.HttpParser;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.CyclicTimeout;
@@ -26,13 +21,13 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One keep-alive HTTP/1.1 connection to a backend, run by the HTTPS connector's selector thread. It carries one
- * exchange at a time: it writes the request head in one write, parses the response with Jetty's HTTP parser and hands
- * it to its {@link Listener}, which may pause the parsing while it writes a piece of the body to the client (so the
- * backend is read no faster than the client takes it). A connection is reused only after a complete, persistent
- * response with nothing left over.
+ * exchange at a time: it writes the request head in one write, parses the response ({@link UpstreamResponseParser})
+ * and hands it to its {@link Listener}, which may pause the parsing while it writes a piece of the body to the client
+ * (so the backend is read no faster than the client takes it). A connection is reused only after a complete,
+ * persistent response with nothing left over.
  */
 final class UpstreamConnection extends AbstractConnection.NonBlocking
-        implements HttpParser.ResponseHandler, GatewayConnector.Outbound {
+        implements UpstreamResponseParser.Handler, GatewayConnector.Outbound {
 
     /** What one exchange on this connection hears of the backend's response. */
     interface Listener {
@@ -69,9 +64,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
 
     final UpstreamPool.Slot slot;
     private final UpstreamPool pool;
-    private final HttpParser parser;
+    private final UpstreamResponseParser parser = new UpstreamResponseParser(READ_BYTES);
     private final AtomicInteger state = new AtomicInteger(BUSY);
-    private List<HttpField> headers = new ArrayList<>(16);
+    /** The current response's head, once it arrived. */
+    private List<HttpField> headers;
     private final Runnable resume = this::resume;
     private final Runnable pumpTask = this::pump;
     private final Callback headWritten = Callback.from(Callback.InvocationType.NON_BLOCKING, this::pump, this::fail);
@@ -94,18 +90,14 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private final CyclicTimeout deadline;
     private volatile long timeoutMs;
     /**
-     * On the heap: Jetty's parser looks header lines up in its tries through the backing array, not one bounds-checked
-     * read at a time; the socket read's copy out of the JDK's direct buffer costs less (~3% less CPU per request).
+     * On the heap: the parser reads the backing array, not one bounds-checked read at a time; the socket read's copy out
+     * of the JDK's direct buffer costs less (~3% less CPU per request). It holds any response head whole.
      */
     private final ByteBuffer in = BufferUtil.allocate(READ_BYTES);
     private ByteBuffer out = BufferUtil.allocateDirect(HEAD_BYTES);
     private volatile Listener listener;
-    private int status;
-    private boolean informational;
     private boolean complete;
-    private boolean persistent;
     private boolean eof;
-    private boolean headRequest;
     /** Whether the listener paused the parsing on a piece of body (see {@link #content}). */
     private final AtomicInteger pause = new AtomicInteger(NOT_PAUSED);
 
@@ -115,7 +107,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         this.pool = pool;
         this.slot = slot;
         this.first = first;
-        this.parser = new HttpParser(this);
         // one timer per connection, moved on by each exchange, rather than a task scheduled and cancelled per request
         this.deadline = new CyclicTimeout(scheduler) {
             @Override
@@ -169,13 +160,10 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         if (timeoutMs > 0) {
             deadline.schedule(timeoutMs, TimeUnit.MILLISECONDS);
         }
-        parser.reset();
-        parser.setHeadResponse(headRequest);
-        this.headRequest = headRequest;
-        status = 0;
+        parser.reset(headRequest);
+        headers = null;
         complete = false;
         eof = false;
-        headers.clear();
         // one bulk copy of the head as ISO-8859-1: the proxy made the header values so, and anything beyond it left in
         // the request line becomes '?'
         byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
@@ -251,28 +239,21 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private void read() {
         try {
             while (true) {
-                if (in.hasRemaining() || eof) {
-                    boolean stop = parser.parseNext(in);
-                    if (listener == null) {
-                        return; // failed while parsing
-                    }
-                    if (informational) {
-                        informational = false;
-                        parser.reset();
-                        parser.setHeadResponse(headRequest);
-                        continue;
-                    }
-                    if (complete) {
-                        completed();
-                        return;
-                    }
-                    if (stop) {
-                        return; // paused: resume() goes on
-                    }
-                    if (eof) {
-                        fail(new EOFException("the backend closed the connection before the whole response"));
-                        return;
-                    }
+                // also with nothing buffered: a body's last piece that paused the parser ends the response now
+                boolean stop = parser.parse(in, this);
+                if (listener == null) {
+                    return; // failed while parsing
+                }
+                if (complete) {
+                    completed();
+                    return;
+                }
+                if (stop) {
+                    return; // paused: resume() goes on
+                }
+                if (eof) {
+                    fail(new EOFException("the backend closed the connection before the whole response"));
+                    return;
                 }
                 if (!in.hasRemaining()) {
                     BufferUtil.clear(in);
@@ -290,7 +271,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
                 if (filled < 0) {
                     // the end of a body delimited by the connection's close, or of a response cut short
                     eof = true;
-                    persistent = false;
                     parser.atEOF();
                 }
             }
@@ -317,12 +297,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         // an answer that came before the whole request went out (a backend refusing a body early) ends the connection
         boolean bodyUnsent = body != null;
         body = null;
-        boolean reuse = persistent && !in.hasRemaining() && getEndPoint().isOpen() && !bodyUnsent;
-        int code = status;
-        // the connection goes back before the client gets the answer, so the client's next request finds it free;
-        // the answer's headers move to the listener, since the connection's next exchange fills a new list
+        boolean reuse = parser.persistent() && !eof && !in.hasRemaining() && getEndPoint().isOpen() && !bodyUnsent;
+        int code = parser.status();
+        // the connection goes back before the client gets the answer, so the client's next request finds it free
         List<HttpField> fields = headers;
-        headers = new ArrayList<>(16);
+        headers = null;
         if (!reuse) {
             state.set(CLOSED);
             getEndPoint().close();
@@ -430,39 +409,19 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         return true;
     }
 
-    // ---- HttpParser.ResponseHandler
+    // ---- UpstreamResponseParser.Handler
 
     @Override
-    public void startResponse(HttpVersion version, int code, String reason) {
-        status = code;
-        persistent = version == HttpVersion.HTTP_1_1;
-        headers.clear();
-    }
-
-    @Override
-    public void parsedHeader(HttpField field) {
-        if (field.getHeader() == HttpHeader.CONNECTION) {
-            if (field.contains(HttpHeaderValue.CLOSE.asString())) {
-                persistent = false;
-            }
-        }
-        headers.add(field);
-    }
-
-    @Override
-    public boolean headerComplete() {
-        if (status >= 100 && status < 200) {
-            return false; // 103 Early Hints and the like: not relayed, the final response follows
-        }
+    public void onHead(int status, List<HttpField> fields) {
+        headers = fields;
         Listener current = listener;
         if (current != null) {
-            current.onHeaders(status, headers);
+            current.onHeaders(status, fields);
         }
-        return false;
     }
 
     @Override
-    public boolean content(ByteBuffer content) {
+    public boolean onContent(ByteBuffer content) {
         Listener current = listener;
         if (current == null) {
             return true;
@@ -476,27 +435,12 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     }
 
     @Override
-    public boolean contentComplete() {
-        return false;
+    public void onComplete() {
+        complete = true;
     }
 
     @Override
-    public boolean messageComplete() {
-        if (status >= 100 && status < 200) {
-            informational = true;
-        } else {
-            complete = true;
-        }
-        return true;
-    }
-
-    @Override
-    public void earlyEOF() {
-        // reported by read() once the parser has seen the end of the stream
-    }
-
-    @Override
-    public void badMessage(org.eclipse.jetty.http.HttpException failure) {
-        fail(new IOException("the backend sent a malformed response: " + failure.getReason(), (Throwable) failure));
+    public void onBad(String reason) {
+        fail(new IOException("the backend sent a malformed response: " + reason));
     }
 }

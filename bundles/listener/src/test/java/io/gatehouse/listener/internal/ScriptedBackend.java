@@ -13,10 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * An HTTP/1.1 backend written on raw sockets, whose answers are chosen by path, so a test controls exactly what the
  * gateway's upstream connection sees: keep-alive or not, a body delimited by the connection's end, a 103 before the
  * answer, a malformed status line, a slow answer, a close right after an answer, an answer before the request's
- * body. Every answer names the connection
+ * body, a body larger than the socket buffers. Every answer names the connection
  * it came on and the request's number on it ({@code {"conn":0,"n":2}}), so reuse is visible to the client.
  */
 final class ScriptedBackend extends RawSocketBackend {
+
+    /** The length of {@code /large}'s body: more than the socket buffers between gateway and client hold. */
+    static final int LARGE = 16 * 1024 * 1024;
 
     /** Every request head received, in order. */
     final List<String> heads = new CopyOnWriteArrayList<>();
@@ -63,6 +66,12 @@ final class ScriptedBackend extends RawSocketBackend {
                                 + body);
                         Thread.sleep(500);
                         return;
+                    }
+                    case "/large" -> {
+                        write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
+                                + LARGE + "\r\n\r\n");
+                        out.write(new byte[LARGE]);
+                        out.flush();
                     }
                     case "/bad" -> {
                         write(out, "HTTP/1.1 2x0 Nope\r\n\r\n");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.codahale.metrics.MetricRegistry;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -160,6 +162,28 @@ class UpstreamConnectionTest {
             assertEquals(List.of("127.0.0.1:" + backend.port() + " ok 413"), balancer.outcomes);
             // the rest of the upload was never sent: that connection is not reused
             assertEquals("{\"conn\":1,\"n\":0}", get(h1, "/items").body());
+        }
+    }
+
+    @Test
+    void largeAnswerToAClientThatWaitsEndsWithItsLastPieceAndKeepsTheConnection() throws Exception {
+        try (ScriptedBackend backend = only(new ScriptedBackend())) {
+            HttpResponse<InputStream> response = h1.send(request("/large").build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            // the client takes nothing for a while: the gateway's writes wait, so does its reading of the backend, and
+            // the body's pieces, the last one too, go out once the client drains them
+            Thread.sleep(300);
+            try (InputStream body = response.body()) {
+                assertEquals(ScriptedBackend.LARGE, body.readAllBytes().length);
+            }
+            String id = "127.0.0.1:" + backend.port();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (balancer.outcomes.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            // complete with its last byte (not cut by upstream.total.timeout.ms, 1 s here), and the connection reused
+            assertEquals(List.of(id + " ok 200"), balancer.outcomes);
+            assertEquals("{\"conn\":0,\"n\":1}", get(h1, "/items").body());
         }
     }
 
