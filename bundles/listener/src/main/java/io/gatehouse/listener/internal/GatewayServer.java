@@ -1,6 +1,7 @@
 package io.gatehouse.listener.internal;
 
 import io.gatehouse.api.balancer.LoadBalancer;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
@@ -75,12 +76,15 @@ final class GatewayServer {
         threads.setReservedThreads(0);
         server = buffers == null ? new Server(threads) : new Server(threads, null, buffers);
         server.setStopTimeout(config.drain_timeout_ms());
-        java.util.Set<String> errorHeaderFilters = ConfigLists.errorHeaderFilters(config);
+        Set<String> errorHeaderFilters = ConfigLists.errorHeaderFilters(config);
         server.setErrorHandler(new GatewayErrorHandler(chain, errorHeaderFilters));
 
         HttpConfiguration httpConfig = new HttpConfiguration();
         httpConfig.setSendServerVersion(false);
         httpConfig.setSendXPoweredBy(false);
+        // no compliance-violation listener is configured, so none is notified either way; with the default (false)
+        // Jetty wraps the no-op listener in an allowed-only filter twice per request (~0.5% of the selector's CPU)
+        httpConfig.setNotifyForbiddenComplianceViolations(true);
         httpConfig.setRequestHeaderSize(config.max_request_header_bytes());
         httpConfig.setIdleTimeout(config.idle_timeout_ms());
         httpConfig.setMinRequestDataRate(config.min_request_data_rate());
