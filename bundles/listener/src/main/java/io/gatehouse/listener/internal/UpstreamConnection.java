@@ -98,7 +98,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
     private volatile Listener listener;
     private boolean complete;
     private boolean eof;
-    /** Whether the listener paused the parsing on a piece of body (see {@link #content}). */
+    /** Whether the listener paused the parsing on a piece of body (see {@link #onContent}). */
     private final AtomicInteger pause = new AtomicInteger(NOT_PAUSED);
 
     UpstreamConnection(EndPoint endPoint, Executor executor, Scheduler scheduler, UpstreamPool pool,

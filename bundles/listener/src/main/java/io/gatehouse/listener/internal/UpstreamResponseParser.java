@@ -42,7 +42,6 @@ final class UpstreamResponseParser {
 
     /** The longest chunk-size line accepted (digits and extensions). */
     static final int MAX_CHUNK_LINE = 4096;
-    private static final int MAX_STATUS = 599;
     private static final HttpHeader[] NAMES = new HttpHeader[512];
     private static final boolean[] TOKEN = new boolean[128];
 
@@ -381,7 +380,10 @@ final class UpstreamResponseParser {
         return null;
     }
 
-    /** The status code of a status line {@code HTTP/1.x SP 3DIGIT [SP reason]}, or -1. */
+    /**
+     * The status code of a status line {@code HTTP/1.x SP 3DIGIT [SP reason]}, or -1. Any three-digit code from 100
+     * is relayed: the gateway does not judge a backend's status codes, only the message's framing.
+     */
     private static int statusCode(byte[] a, int from, int to) {
         if (to - from < 12 || a[from] != 'H' || a[from + 1] != 'T' || a[from + 2] != 'T' || a[from + 3] != 'P'
                 || a[from + 4] != '/' || a[from + 5] != '1' || a[from + 6] != '.'
@@ -395,7 +397,7 @@ final class UpstreamResponseParser {
             }
             code = code * 10 + a[i] - '0';
         }
-        if (code < 100 || code > MAX_STATUS || to > from + 12 && a[from + 12] != ' ') {
+        if (code < 100 || to > from + 12 && a[from + 12] != ' ') {
             return -1;
         }
         for (int i = from + 13; i < to; i++) {

@@ -232,17 +232,21 @@ class UpstreamResponseParserTest {
     }
 
     @Test
-    void aStatusLineWithoutReasonIsAccepted() {
+    void aStatusLineWithoutReasonAndCodesOfUnknownClassesAreAccepted() {
         Recorder r = parse("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n");
         assertTrue(r.complete, r.bad);
         assertEquals(200, r.status);
+        Recorder unknown = parse("HTTP/1.1 999 Request denied\r\nContent-Length: 0\r\n\r\n");
+        assertTrue(unknown.complete, unknown.bad);
+        assertEquals(999, unknown.status);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
         "HTTP/2.0 200 OK\r\n\r\n|malformed status line 'HTTP/2.0 200 OK'",
         "HTTP/1.1 20 OK\r\n\r\n|malformed status line",
-        "HTTP/1.1 600 Nope\r\n\r\n|malformed status line",
+        "HTTP/1.1 1000 Nope\r\n\r\n|malformed status line",
+        "HTTP/1.1 099 Low\r\n\r\n|malformed status line",
         "HTTP/1.1 200OK\r\n\r\n|malformed status line",
         "ICY 200 OK\r\n\r\n|malformed status line",
         "HTTP/1.1 200 OK\r\n folded: x\r\n\r\n|obsolete line folding",
