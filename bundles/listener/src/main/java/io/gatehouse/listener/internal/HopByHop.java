@@ -23,7 +23,10 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    /** Whether {@code name} is one of the tokens of a {@code Connection} header value (compared in place, per field). */
+    /**
+     * Whether {@code name} is one of the tokens of a {@code Connection} header value; compared in place, without a
+     * substring per token, since it runs once per relayed field.
+     */
     static boolean listedIn(String connection, String name) {
         int start = 0;
         int length = connection.length();
