@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpTokens;
 
 /**
  * Parses a backend's HTTP/1.1 response out of a heap buffer: the head once it has arrived whole, then the body framed
@@ -43,13 +44,8 @@ final class UpstreamResponseParser {
     /** The longest chunk-size line accepted (digits and extensions). */
     static final int MAX_CHUNK_LINE = 4096;
     private static final HttpHeader[] NAMES = new HttpHeader[512];
-    private static final boolean[] TOKEN = new boolean[128];
 
     static {
-        String symbols = "!#$%&'*+-.^_`|~";
-        for (int c = 0; c < 128; c++) {
-            TOKEN[c] = Character.isLetterOrDigit(c) || symbols.indexOf(c) >= 0;
-        }
         for (HttpHeader header : HttpHeader.values()) {
             String name = header.asString();
             if (name.startsWith(":")) {
@@ -295,11 +291,10 @@ final class UpstreamResponseParser {
             }
             int hash = 0;
             for (int i = line; i < colon; i++) {
-                int c = a[i];
-                if (c < 0 || !TOKEN[c]) {
+                if (!HttpTokens.getToken(a[i]).isRfc2616Token()) {
                     return "header name '" + shown(a, line, colon) + "' is not an HTTP token";
                 }
-                hash = 31 * hash + lower(c);
+                hash = 31 * hash + lower(a[i]);
             }
             int valueStart = colon + 1;
             while (valueStart < lineEnd && (a[valueStart] == ' ' || a[valueStart] == '\t')) {
