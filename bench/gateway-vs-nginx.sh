@@ -28,6 +28,7 @@ FRONTS="${FRONTS:-gatehouse nginx haproxy}"
 ACCESS_LOG="${ACCESS_LOG:-false}"
 PROFILE="${PROFILE:-false}"
 DIST="${DIST:-$(ls "$ROOT"/karaf-assembly/target/gatehouse-*.tar.gz 2>/dev/null | head -1)}"
+GATEHOUSE_DEFAULT_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:ActiveProcessorCount=1"
 LOAD_CPU=0
 SERVER_CPU=1
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for the load generator, one for the servers)" >&2; exit 1; }
@@ -218,8 +219,9 @@ strategy = least-conn
 backends = 127.0.0.1:$B1, 127.0.0.1:$B2
 health.enabled = false
 CONF
-  (cd "$home" && JAVA_MAX_MEM=1g JAVA_MIN_MEM=1g \
-     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:--XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:ActiveProcessorCount=1}" \
+  # the gateway JVM's options as ./platform gives them (its default heap, 512 MB), on one CPU
+  (cd "$home" && \
+     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-$GATEHOUSE_DEFAULT_OPTS}" \
      taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
   PIDS+=("$(pid_from_file "$home/karaf.pid")")
   URL="https://127.0.0.1:$GH_PORT/bench"

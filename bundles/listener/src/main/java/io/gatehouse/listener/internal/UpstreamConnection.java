@@ -95,6 +95,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
      */
     private final ByteBuffer in = BufferUtil.allocate(READ_BYTES);
     private ByteBuffer out = BufferUtil.allocateDirect(HEAD_BYTES);
+    /** The request head of each exchange is written here, then copied to {@link #out}: reused, as that buffer is. */
+    private final RequestHead head = new RequestHead(HEAD_BYTES);
     private volatile Listener listener;
     private boolean complete;
     private boolean eof;
@@ -127,6 +129,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         }
     }
 
+    /** This connection's request head, emptied, for the exchange about to be sent on it. */
+    RequestHead head() {
+        return head.clear();
+    }
+
     /** Takes this idle connection for an exchange; false when it closed meanwhile. */
     boolean take() {
         return state.compareAndSet(IDLE, BUSY) && getEndPoint().isOpen();
@@ -143,13 +150,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
      * sends it, each piece written before the next is read (back-pressure both ways), chunked when its length is not
      * known.
      *
-     * @param head the request line and headers, without the final empty line (and, for a body of unknown length,
-     *     with {@code Transfer-Encoding: chunked})
+     * @param head the request line and headers, with the final empty line (and, for a body of unknown length, with
+     *     {@code Transfer-Encoding: chunked}): this connection's own {@link #head()}
      * @param body the client's request body, or null
      * @param chunked whether the body is sent in chunks (its length is not known)
      * @param timeoutMs how long the whole response may take, 0 for no limit
      */
-    void send(CharSequence head, boolean headRequest, Content.Source body, boolean chunked, long timeoutMs,
+    void send(RequestHead head, boolean headRequest, Content.Source body, boolean chunked, long timeoutMs,
             Listener listener) {
         this.listener = listener;
         this.reused = exchanges++ > 0;
@@ -164,15 +171,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking
         headers = null;
         complete = false;
         eof = false;
-        // one bulk copy of the head as ISO-8859-1: the proxy made the header values so, and anything beyond it left in
-        // the request line becomes '?'
-        byte[] bytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-        int length = bytes.length + 2;
+        int length = head.length();
         if (out.capacity() < length) {
             out = BufferUtil.allocateDirect(Math.max(length, 2 * out.capacity()));
         }
         out.clear();
-        out.put(bytes).put((byte) '\r').put((byte) '\n').flip();
+        head.copyTo(out);
+        out.flip();
         pending.set(2);
         if (body == null) {
             getEndPoint().write(writeDone, out);

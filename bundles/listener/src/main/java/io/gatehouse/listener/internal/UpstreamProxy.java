@@ -10,12 +10,14 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -130,17 +132,11 @@ final class UpstreamProxy {
         new Try(exchange, request, response, callback, body, lease, excluded, tryNumber).start();
     }
 
-    static String pathAndQuery(Request request) {
-        String path = request.getHttpURI().getPath();
-        String query = request.getHttpURI().getQuery();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
-        return query == null ? path : path + '?' + query;
-    }
-
-    /** Hands {@code out} the headers the backend gets: the client's end-to-end ones, then the forwarded ones. */
-    static void copyRequestHeaders(JettyExchange exchange, Request request, Consumer<HttpField> out) {
+    /**
+     * Hands {@code out} each header the backend gets, as name and value: the client's end-to-end ones, then the
+     * forwarded ones.
+     */
+    static void copyRequestHeaders(JettyExchange exchange, Request request, BiConsumer<String, String> out) {
         HttpFields in = request.getHeaders();
         String connection = in.get(HttpHeader.CONNECTION);
         for (HttpField field : in) {
@@ -155,43 +151,21 @@ final class UpstreamProxy {
             if (RequestIds.HEADER.equalsIgnoreCase(field.getName())) {
                 continue;
             }
-            out.accept(field);
+            out.accept(field.getName(), field.getValue());
         }
         String peer = exchange.peerAddress();
         String forwardedFor = exchange.trustedPeer() ? in.get(HttpHeader.X_FORWARDED_FOR) : null;
-        out.accept(new HttpField(HttpHeader.X_FORWARDED_FOR, forwardedFor == null ? peer : forwardedFor + ", " + peer));
-        out.accept(new HttpField(HttpHeader.X_FORWARDED_PROTO, exchange.scheme()));
+        out.accept(HttpHeader.X_FORWARDED_FOR.asString(), forwardedFor == null ? peer : forwardedFor + ", " + peer);
+        out.accept(HttpHeader.X_FORWARDED_PROTO.asString(), exchange.scheme());
         String host = request.getHttpURI().getAuthority();
         if (host == null) {
             host = in.get(HttpHeader.HOST);
         }
         if (host != null) {
-            out.accept(new HttpField(HttpHeader.X_FORWARDED_HOST, host));
-            out.accept(new HttpField(HttpHeader.HOST, host));
+            out.accept(HttpHeader.X_FORWARDED_HOST.asString(), host);
+            out.accept(HttpHeader.HOST.asString(), host);
         }
-        out.accept(new HttpField(RequestIds.HEADER, exchange.requestId()));
-    }
-
-    /** Appends one header line to an HTTP/1.1 request head, sanitised as Jetty's generator does. */
-    static void appendField(StringBuilder head, HttpField field) {
-        head.append(field.getName()).append(": ");
-        String value = field.getValue();
-        int i = 0;
-        while (i < value.length() && plain(value.charAt(i))) {
-            i++;
-        }
-        // a value with nothing to replace is copied whole; the rest of one that has is copied one character at a time
-        head.append(value, 0, i);
-        for (; i < value.length(); i++) {
-            char c = value.charAt(i);
-            // no line breaks, nothing beyond ISO-8859-1
-            head.append(c == '\r' || c == '\n' ? ' ' : c > 0xFF ? '?' : c);
-        }
-        head.append("\r\n");
-    }
-
-    private static boolean plain(char c) {
-        return c != '\r' && c != '\n' && c <= 0xFF;
+        out.accept(RequestIds.HEADER, exchange.requestId());
     }
 
     private static boolean idempotent(String method) {
@@ -476,19 +450,20 @@ final class UpstreamProxy {
                 }
             }
             boolean chunked = body != null && body.getLength() < 0;
-            upstream.send(head(chunked), HttpMethod.HEAD.is(request.getMethod()), body, chunked, timeoutMs, this);
+            upstream.send(head(upstream.head(), chunked), HttpMethod.HEAD.is(request.getMethod()), body, chunked,
+                    timeoutMs, this);
             return true;
         }
 
-        /** The request line and headers, in HTTP/1.1. */
-        private CharSequence head(boolean chunked) {
-            StringBuilder head = new StringBuilder(512).append(request.getMethod()).append(' ')
-                    .append(pathAndQuery(request)).append(" HTTP/1.1\r\n");
-            copyRequestHeaders(exchange, request, field -> appendField(head, field));
+        /** The request line and headers, in HTTP/1.1, written into {@code head}. */
+        private RequestHead head(RequestHead head, boolean chunked) {
+            HttpURI uri = request.getHttpURI();
+            head.requestLine(request.getMethod(), uri.getPath(), uri.getQuery());
+            copyRequestHeaders(exchange, request, head::field);
             if (chunked) {
-                head.append("Transfer-Encoding: chunked\r\n");
+                head.field(HttpHeader.TRANSFER_ENCODING.asString(), "chunked");
             }
-            return head;
+            return head.end();
         }
 
         @Override

@@ -176,13 +176,14 @@ final class WebSocketTunnel {
             headers.put(HttpHeader.UPGRADE, request.getHeaders().get(HttpHeader.UPGRADE));
         }
         headers.put(HttpHeader.CONNECTION, "Upgrade");
-        StringBuilder head = new StringBuilder(512);
-        head.append("GET ").append(UpstreamProxy.pathAndQuery(request)).append(" HTTP/1.1\r\n");
+        RequestHead head = new RequestHead(512).requestLine("GET", request.getHttpURI().getPath(),
+                request.getHttpURI().getQuery());
         for (HttpField field : headers) {
-            UpstreamProxy.appendField(head, field);
+            head.field(field.getName(), field.getValue());
         }
-        head.append("\r\n");
-        return ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer buffer = ByteBuffer.allocate(head.end().length());
+        head.copyTo(buffer);
+        return buffer.flip();
     }
 
     /** One upgrade from the request to the end of its tunnel. */
