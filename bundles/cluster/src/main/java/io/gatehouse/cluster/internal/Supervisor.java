@@ -560,9 +560,12 @@ public class Supervisor implements SupervisedBackends {
                 Files.deleteIfExists(c.pidFile);
                 Files.deleteIfExists(c.historyFile);
                 c.markStopped();
+                // the folder goes while the container is still known: the periodic discovery skips known names, and
+                // would otherwise take a folder still being deleted (its launch script still there) for a new
+                // container and list it, stopped, until the gateway restarts
+                deleteTree(c.folder);
                 containers.remove(c.name);
                 unregister(c.name);
-                deleteTree(c.folder);
                 out.accept(c.name + ": stopped and removed (" + id + " left the balancer; logs kept in "
                         + c.consoleLog.getParent() + ")");
             } catch (IOException e) {
