@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.logging.Level;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -13,7 +15,8 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Debian's chromium driven through Debian's chromedriver, headless, with a fresh profile and nothing that reaches
- * the network on its own. Needs {@code apt-get install chromium chromium-driver} (.ci/run installs them).
+ * the network on its own; quitting the browser deletes its profile. Needs {@code apt-get install chromium
+ * chromium-driver} (.ci/run installs them).
  */
 public final class HeadlessChromium {
 
@@ -49,8 +52,32 @@ public final class HeadlessChromium {
         options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
-        ChromeDriver driver = new ChromeDriver(service, options);
+        ChromeDriver driver = new ProfileDeletingDriver(service, options, profile);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         return driver;
+    }
+
+    /** A browser whose profile folder (a few MB per browser started) goes when it quits. */
+    private static final class ProfileDeletingDriver extends ChromeDriver {
+
+        private final Path profile;
+
+        ProfileDeletingDriver(ChromeDriverService service, ChromeOptions options, Path profile) {
+            super(service, options);
+            this.profile = profile;
+        }
+
+        @Override
+        public void quit() {
+            try {
+                super.quit();
+            } finally {
+                try (Stream<Path> paths = Files.walk(profile)) {
+                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException e) {
+                    System.err.println("could not delete the browser profile " + profile + ": " + e);
+                }
+            }
+        }
     }
 }

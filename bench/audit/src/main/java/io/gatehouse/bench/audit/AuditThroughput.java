@@ -16,10 +16,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -41,6 +43,19 @@ public final class AuditThroughput {
         double securityShare = args.length > 2 ? Double.parseDouble(args[2]) : 0.1;
         long rate = args.length > 3 ? Long.parseLong(args[3]) : 0;
         Path work = Files.createTempDirectory("gatehouse-audit-bench-");
+        if (!measure(work, seconds, threads, securityShare, rate)) {
+            System.out.println("kept " + work + " (the server's data and the spool) for inspection");
+            System.exit(1);
+        }
+        // the server's data and the spool: up to several hundred MB after a long run
+        try (Stream<Path> paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    /** Runs the benchmark in {@code work}; false when the stored events do not match the accepted ones. */
+    private static boolean measure(Path work, int seconds, int threads, double securityShare, long rate)
+            throws Exception {
         // a durable PostgreSQL: the embedded defaults switch fsync off, the benchmark switches it back on
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setDataDirectory(work.resolve("pg")).setCleanDataDirectory(true)
@@ -54,11 +69,11 @@ public final class AuditThroughput {
                 System.out.printf("PostgreSQL %s, fsync=%s synchronous_commit=%s%n",
                         c.getMetaData().getDatabaseProductVersion(), rs.getString(1), rs.getString(2));
             }
-            run(ds, work.resolve("spool"), seconds, threads, securityShare, rate);
+            return run(ds, work.resolve("spool"), seconds, threads, securityShare, rate);
         }
     }
 
-    private static void run(DataSource ds, Path spoolDir, int seconds, int threads, double securityShare, long rate)
+    private static boolean run(DataSource ds, Path spoolDir, int seconds, int threads, double securityShare, long rate)
             throws Exception {
         MetricRegistry metrics = new MetricRegistry();
         FlywayMigrator migrator = new FlywayMigrator(ds);
@@ -143,9 +158,7 @@ public final class AuditThroughput {
         System.out.printf("hash chain: %s, %d audit rows checked%n", chain.intact() ? "intact" : chain.problem(),
                 chain.rowsChecked());
         audit.deactivate();
-        if (storedTotal != acceptedTotal) {
-            System.exit(1);
-        }
+        return storedTotal == acceptedTotal;
     }
 
     private static long stored(DataSource ds) throws Exception {
