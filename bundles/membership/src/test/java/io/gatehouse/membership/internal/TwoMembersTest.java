@@ -35,8 +35,9 @@ class TwoMembersTest {
 
     @BeforeAll
     static void join() throws IOException {
-        int a = freePort();
-        int b = freePort();
+        int[] ports = twoFreePorts();
+        int a = ports[0];
+        int b = ports[1];
         String members = "127.0.0.1:" + a + ",127.0.0.1:" + b;
         first = start(members, a);
         second = start(members, b);
@@ -192,9 +193,11 @@ class TwoMembersTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /** Two distinct free ports: both sockets stay open until both are chosen (one at a time, the OS may hand the
+     *  same port twice, and the members' instance names, made from their ports, would then collide). */
+    private static int[] twoFreePorts() throws IOException {
+        try (ServerSocket one = new ServerSocket(0); ServerSocket two = new ServerSocket(0)) {
+            return new int[] {one.getLocalPort(), two.getLocalPort()};
         }
     }
 }
