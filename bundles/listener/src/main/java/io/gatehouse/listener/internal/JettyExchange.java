@@ -30,7 +30,7 @@ final class JettyExchange implements Exchange {
     private String peer;
     private String client;
     private Map<String, Object> attributes;
-    private List<ResponseHeader> responseHeaders;
+    private List<HttpField> responseHeaders;
     private List<Runnable> completions;
     private final AtomicBoolean completed = new AtomicBoolean();
     volatile String backend;
@@ -152,62 +152,43 @@ final class JettyExchange implements Exchange {
         }
     }
 
-    /** A header a filter set: its value, or its encoded form when the filter fixed it at configuration time. */
-    private static final class ResponseHeader {
-        final String name;
-        String value;
-        HttpField encoded;
-
-        ResponseHeader(String name) {
-            this.name = name;
-        }
-    }
-
     @Override
     public void setResponseHeader(String name, String value) {
         if (name == null || value == null) {
             throw new IllegalArgumentException("response header name and value are required, got " + name + ": " + value);
         }
-        set(name, value, null);
+        set(new HttpField(name, value));
     }
 
+    /** A header the filter fixed at configuration time goes in encoded once for all requests. */
     @Override
     public void setResponseHeader(FixedHeader header) {
         if (header == null) {
             throw new IllegalArgumentException("response header is required");
         }
-        set(header.name(), header.value(), EncodedHeaders.of(header));
+        set(EncodedHeaders.of(header));
     }
 
-    private synchronized void set(String name, String value, HttpField encoded) {
+    /** Adds {@code field}, or replaces the one of the same name in its place. */
+    private synchronized void set(HttpField field) {
         if (responseHeaders == null) {
             responseHeaders = new ArrayList<>(8);
         }
-        ResponseHeader header = null;
-        for (ResponseHeader h : responseHeaders) {
-            if (h.name.equalsIgnoreCase(name)) {
-                header = h;
-                break;
+        for (int i = 0; i < responseHeaders.size(); i++) {
+            if (responseHeaders.get(i).getName().equalsIgnoreCase(field.getName())) {
+                responseHeaders.set(i, field);
+                return;
             }
         }
-        if (header == null) {
-            header = new ResponseHeader(name);
-            responseHeaders.add(header);
-        }
-        header.value = value;
-        header.encoded = encoded;
+        responseHeaders.add(field);
     }
 
     /** Puts every header set through {@link #setResponseHeader} (and the request id) on {@code headers}. */
     synchronized void applyResponseHeaders(HttpFields.Mutable headers) {
         headers.put(new HttpField(null, RequestIds.HEADER, requestId));
         if (responseHeaders != null) {
-            for (ResponseHeader header : responseHeaders) {
-                if (header.encoded != null) {
-                    headers.put(header.encoded);
-                } else {
-                    headers.put(header.name, header.value);
-                }
+            for (HttpField field : responseHeaders) {
+                headers.put(field);
             }
         }
     }
