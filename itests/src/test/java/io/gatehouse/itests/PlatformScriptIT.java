@@ -460,6 +460,12 @@ public class PlatformScriptIT {
         assertEquals(instances.toString(), 1, instances.exitCode);
         assertTrue(instances.output, instances.output.contains("APP_INSTANCES must be a positive number or \"max\", was \"-1\""));
 
+        // the gateway's heap is taken in full at start: one larger than the machine is refused before anything starts
+        PlatformScript.Result heap = platform.run(Map.of("GATEHOUSE_GATEWAY_HEAP", "65536g"), 30, "start");
+        assertEquals(heap.toString(), 1, heap.exitCode);
+        assertTrue(heap.output, heap.output.contains("GATEWAY_HEAP must be less than this machine's memory (")
+                && heap.output.contains("was \"65536g\""));
+
         PlatformScript.Result member = platform.run(Map.of("GATEHOUSE_CLUSTER_MEMBERS", "127.0.0.1:5701, no-such-host.invalid:5701"),
                 30, "start");
         assertEquals(member.toString(), 1, member.exitCode);

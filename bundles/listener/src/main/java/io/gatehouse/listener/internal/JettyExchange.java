@@ -160,7 +160,7 @@ final class JettyExchange implements Exchange {
         set(new HttpField(name, value));
     }
 
-    /** A header the filter fixed at configuration time goes in encoded once for all requests. */
+    /** A header the filter fixed at configuration time goes in pre-encoded: encoded once, for every request. */
     @Override
     public void setResponseHeader(FixedHeader header) {
         if (header == null) {
