@@ -287,7 +287,7 @@ measure() { # name
   local segs1; segs1=$(tcp_segments)
   local ctx1; read -r -a ctx1 < <(ctx_switches "${PIDS[-1]}")
   local user=$(( after[0] - before[0] )) system=$(( after[1] - before[1] ))
-  local rps p50 p99 errors cpu sys
+  local rps p50 p90 p99 errors cpu sys
   local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
   per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
   cpu=$(per_request $((user + system)))
@@ -297,6 +297,7 @@ measure() { # name
   local segments; segments=$(awk -v s=$(( segs1 - segs0 )) -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }')
   rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
   p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
+  p90=$(awk '$1=="90%" {print $2}' "$WORK/$name.wrk")
   p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/$name.wrk" | tr '\n' ' ')
   local h2="-"
@@ -305,7 +306,7 @@ measure() { # name
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %12s %8s %11s %9s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "$sys" "$switches" "$segments" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-10s %12s %10s %10s %10s %12s %8s %11s %9s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p90" "$p99" "$cpu" "$sys" "$switches" "$segments" "$h2" "$load" "$errors" | tee -a "$RESULTS"
 }
 
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
@@ -313,7 +314,7 @@ measure() { # name
 # of sys: the part of it spent in the kernel (system calls, and the loopback network stack they run)
 # vol/inv cs: the front's voluntary and involuntary (preempted) context switches per request, every thread
 # segs/req: TCP segments the machine sent per request (client, front and backends; pure ACKs included)
-printf '%-10s %12s %10s %10s %12s %8s %11s %9s %14s %8s\n' "front" "wrk req/s" "p50" "p99" "cpu us/req" "of sys" "vol/inv cs" "segs/req" "h2load req/s" "load" | tee "$RESULTS"
+printf '%-10s %12s %10s %10s %10s %12s %8s %11s %9s %14s %8s\n' "front" "wrk req/s" "p50" "p90" "p99" "cpu us/req" "of sys" "vol/inv cs" "segs/req" "h2load req/s" "load" | tee "$RESULTS"
 for front in $FRONTS; do
   case "$front" in
     gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;
