@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.ops4j.pax.exam.Option;
 
 /**
@@ -61,8 +59,8 @@ public final class ControlledPostgres {
     }
 
     private static void remove(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try {
+            Folders.delete(dir);
         } catch (IOException | UncheckedIOException e) {
             // a folder that cannot be walked cannot be removed either; nothing more can be done at exit
         }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import java.util.logging.Level;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -72,8 +70,8 @@ public final class HeadlessChromium {
             try {
                 super.quit();
             } finally {
-                try (Stream<Path> paths = Files.walk(profile)) {
-                    paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                try {
+                    Folders.delete(profile);
                 } catch (IOException e) {
                     System.err.println("could not delete the browser profile " + profile + ": " + e);
                 }

@@ -193,8 +193,10 @@ class TwoMembersTest {
         }
     }
 
-    /** Two distinct free ports: both sockets stay open until both are chosen (one at a time, the OS may hand the
-     *  same port twice, and the members' instance names, made from their ports, would then collide). */
+    /**
+     * Two distinct free ports: both sockets stay open until both are chosen (one at a time, the OS may hand the same
+     * port twice, and the members' instance names, made from their ports, would then collide).
+     */
     private static int[] twoFreePorts() throws IOException {
         try (ServerSocket one = new ServerSocket(0); ServerSocket two = new ServerSocket(0)) {
             return new int[] {one.getLocalPort(), two.getLocalPort()};
