@@ -8,11 +8,13 @@
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
 # headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
 # the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
-# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run, four short ones so that new
+# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run; for the gateway JVM, 5 s wrk
+# rounds, the first 10 s with a new TLS connection per request, until its JIT compilers use under 2% of a round, at
+# most JIT_ROUNDS; then four short ones so that new
 # connections are warm too), then measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
 # Everything it starts is stopped by pid on exit.
 #
-# Environment: DURATION (20), WARMUP (30, gateway JVM), CONNECTIONS (50), DIST (the distribution tar.gz),
+# Environment: DURATION (20), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes), CONNECTIONS (50), DIST (the distribution tar.gz),
 #              FRONTS ("gatehouse nginx haproxy"), POST (unset; a size in bytes: POST a JSON body of that size instead
 #              of a GET), ACCESS_LOG (false: access logs off on every front; true: on),
 #              PROFILE (false; true: records a JFR profile of the gateway during its measured wrk run into the work
@@ -23,6 +25,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
+JIT_ROUNDS="${JIT_ROUNDS:-24}"
 CONNECTIONS="${CONNECTIONS:-50}"
 FRONTS="${FRONTS:-gatehouse nginx haproxy}"
 ACCESS_LOG="${ACCESS_LOG:-false}"
@@ -241,6 +244,18 @@ cpu_ticks() { # pid
   done
   echo "$user $system"
 }
+TICKS=$(getconf CLK_TCK)
+# CPU time (clock ticks) of a JVM's JIT compiler threads (C1 and C2): still compiling means not yet warm
+jit_ticks() { # pid
+  local t sum=0 u s
+  for t in /proc/"$1"/task/*; do
+    case "$(cat "$t/comm" 2>/dev/null)" in
+      C1\ CompilerThre*|C2\ CompilerThre*)
+        read -r u s < <(sed 's/^.*) //' "$t/stat" | awk '{print $12, $13}') && sum=$((sum + u + s)) ;;
+    esac
+  done
+  echo "$sum"
+}
 # context switches of a process and its children, every thread, "voluntary involuntary": an involuntary one is a
 # preemption (on the servers' CPU, mostly by the backend the front has just written to)
 ctx_switches() { # pid
@@ -273,6 +288,20 @@ measure() { # name
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
   fi
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
+  # a JVM front: more 5 s rounds until its JIT compilers have settled (under 2% of a round's time), at most JIT_ROUNDS
+  if [ "$name" = gatehouse ]; then
+    # first a new connection per request for 10 s: the TLS handshake's code (elliptic-curve arithmetic, key
+    # schedule) runs 50 times per round otherwise and would still be compiling during the measured run
+    taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$URL" >/dev/null
+    local round jit0 jit1
+    for round in $(seq 1 "$JIT_ROUNDS"); do
+      jit0=$(jit_ticks "${PIDS[-1]}")
+      taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d5s "$URL" >/dev/null
+      jit1=$(jit_ticks "${PIDS[-1]}")
+      echo "   JIT compilers in warm-up round $round: $(( (jit1 - jit0) * 1000 / TICKS )) ms of 5000" >&2
+      [ $(( (jit1 - jit0) * 1000 / TICKS )) -lt 100 ] && break
+    done
+  fi
   # a few short rounds, so that closing and reopening connections are warm too
   for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
   echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.io.SelectorManager;
+import org.eclipse.jetty.io.SocketChannelEndPoint;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -63,6 +66,14 @@ final class GatewayConnector extends ServerConnector {
                 super.connectionFailed(channel, failure, attachment);
             }
         };
+    }
+
+    /** Client and backend connections alike: an end point that skips the reads it knows would find nothing. */
+    @Override
+    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+        SocketChannelEndPoint endpoint = new ReadinessEndPoint(channel, selector, key, getScheduler());
+        endpoint.setIdleTimeout(getIdleTimeout());
+        return endpoint;
     }
 
     /**
