@@ -8,13 +8,14 @@
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
 # headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
 # the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
-# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run; for the gateway JVM, 5 s wrk
-# rounds, the first 10 s with a new TLS connection per request, until its JIT compilers use under 2% of a round, at
-# most JIT_ROUNDS; then four short ones so that new
-# connections are warm too), then measured with wrk (1 thread, 50 connections, DURATION seconds) and h2load (HTTP/2, when available).
+# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run, for the gateway JVM 10 s with a
+# new TLS connection per request, four short runs so that new connections are warm too, and for the gateway JVM 5 s
+# runs until its JIT compilers used under 2% of two in a row, at most JIT_ROUNDS), then measured with wrk (1 thread, 50
+# connections, DURATION seconds) and h2load (HTTP/2, when available, after 5 s more of HTTP/2 warm-up).
 # Everything it starts is stopped by pid on exit.
 #
-# Environment: DURATION (20), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes), CONNECTIONS (50), DIST (the distribution tar.gz),
+# Environment: DURATION (20), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes), CONNECTIONS (50),
+#              DIST (the distribution tar.gz),
 #              FRONTS ("gatehouse nginx haproxy"), POST (unset; a size in bytes: POST a JSON body of that size instead
 #              of a GET), ACCESS_LOG (false: access logs off on every front; true: on),
 #              PROFILE (false; true: records a JFR profile of the gateway during its measured wrk run into the work
@@ -288,22 +289,27 @@ measure() { # name
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
   fi
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
-  # a JVM front: more 5 s rounds until its JIT compilers have settled (under 2% of a round's time), at most JIT_ROUNDS
+  # a JVM front: first a new connection per request for 10 s, since the TLS handshake's code (elliptic-curve
+  # arithmetic, key schedule) runs 50 times per wrk run otherwise and would still be compiling in the measured one
   if [ "$name" = gatehouse ]; then
-    # first a new connection per request for 10 s: the TLS handshake's code (elliptic-curve arithmetic, key
-    # schedule) runs 50 times per round otherwise and would still be compiling during the measured run
     taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$URL" >/dev/null
-    local round jit0 jit1
+  fi
+  # a few short rounds, so that closing and reopening connections are warm too
+  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
+  # a JVM front, last: 5 s rounds (new connections each) until its JIT compilers have settled, that is two rounds in
+  # a row in which they used under 2% of the time, at most JIT_ROUNDS
+  if [ "$name" = gatehouse ]; then
+    local round jit0 jit1 spent quiet=0
     for round in $(seq 1 "$JIT_ROUNDS"); do
       jit0=$(jit_ticks "${PIDS[-1]}")
       taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d5s "$URL" >/dev/null
       jit1=$(jit_ticks "${PIDS[-1]}")
-      echo "   JIT compilers in warm-up round $round: $(( (jit1 - jit0) * 1000 / TICKS )) ms of 5000" >&2
-      [ $(( (jit1 - jit0) * 1000 / TICKS )) -lt 100 ] && break
+      spent=$(( (jit1 - jit0) * 1000 / TICKS ))
+      echo "   JIT compilers in warm-up round $round: $spent ms of 5000" >&2
+      if [ "$spent" -lt 100 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+      [ "$quiet" -ge 2 ] && break
     done
   fi
-  # a few short rounds, so that closing and reopening connections are warm too
-  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
   echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
   if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
     jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
@@ -331,6 +337,8 @@ measure() { # name
   errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/$name.wrk" | tr '\n' ' ')
   local h2="-"
   if command -v h2load >/dev/null; then
+    # HTTP/2 warmed again first: after minutes of HTTP/1.1 alone, a JIT has recompiled the code both share for it
+    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 5 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
     h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
   fi
