@@ -64,8 +64,13 @@ final class ReadinessEndPoint extends SocketChannelEndPoint {
             return 0;
         }
         int filled = super.fill(buffer);
-        // the buffer is in flush mode again: room left after its content means the read took all there was
-        drained = filled == 0 || (filled > 0 && buffer.limit() < buffer.capacity());
+        if (filled > 0) {
+            // the buffer is in flush mode again: room left after its content means the read took all there was
+            drained = buffer.limit() < buffer.capacity();
+        } else if (filled == 0) {
+            // an empty read means nothing is queued, unless the buffer had no room to read into
+            drained = buffer.remaining() < buffer.capacity();
+        }
         return filled;
     }
 }

@@ -112,6 +112,15 @@ class ReadinessEndPointTest {
     }
 
     @Test
+    void aReadIntoAFullBufferSaysNothingAboutTheSocket() throws Exception {
+        ByteBuffer full = BufferUtil.toBuffer("full");
+        send("queued");
+        awaitReadable();
+        assertEquals(0, endPoint.fill(full));
+        assertEquals("6:queued", fill(BufferUtil.allocate(64)));
+    }
+
+    @Test
     void aFreshConnectionReadsAndAnEmptyReadWaitsForTheSelectorToo() throws Exception {
         ByteBuffer buffer = BufferUtil.allocate(64);
         send("early");
