@@ -43,7 +43,7 @@ class UpstreamConnectionTest {
         ListenerConfig config = Configs.config(Map.of(
                 "https_port", 0, "http_port", -1, "static_routes", new String[0],
                 "tls_watch_interval_seconds", 0,
-                "upstream_total_timeout_ms", 1000L,
+                "upstream_total_timeout_ms", 2500L, // under /slow's 3 s, well over a 16 MB answer's transfer
                 "upstream_max_connections_per_backend", 2));
         TlsMaterial tls = TlsMaterial.load(config, dir.resolve("etc"));
         server = GatewayServer.start(config, tls, new FilterChain(), () -> balancer,
@@ -181,7 +181,7 @@ class UpstreamConnectionTest {
             while (balancer.outcomes.isEmpty() && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            // complete with its last byte (not cut by upstream.total.timeout.ms, 1 s here), and the connection reused
+            // complete with its last byte (not cut by upstream.total.timeout.ms, 2.5 s here), and the connection reused
             assertEquals(List.of(id + " ok 200"), balancer.outcomes);
             assertEquals("{\"conn\":0,\"n\":1}", get(h1, "/items").body());
         }
