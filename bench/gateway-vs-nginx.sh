@@ -8,31 +8,38 @@
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
 # headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
 # the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
-# to CPU 0. Each front is warmed up (a short h2load run first, then one long wrk run, for the gateway JVM 10 s with a
-# new TLS connection per request, four short runs so that new connections are warm too, and for the gateway JVM 5 s
-# runs until its JIT compilers used under 2% of two in a row, at most JIT_ROUNDS), then measured with wrk (1 thread, 50
-# connections, DURATION seconds) and h2load (HTTP/2, when available, after 5 s more of HTTP/2 warm-up).
+# to CPU 0. Each front is started and warmed up in turn (a short h2load run first, then one long wrk run, for the
+# gateway JVM 10 s with a new TLS connection per request, four short runs so that new connections are warm too, and
+# for the gateway JVM 5 s runs until its JIT compilers used under 2% of two in a row, at most JIT_ROUNDS), then
+# stopped (SIGSTOP). The measurement is ROUNDS rounds; in each, every front in turn is continued, given 2 s of
+# unmeasured load, measured with wrk (1 thread, 50 connections, DURATION seconds) and stopped again, so a machine
+# that drifts over the run weighs on every front alike. Last, h2load (HTTP/2, when available, after 5 s more of
+# HTTP/2 warm-up). It prints every round, each front's median, and the ratios to NGINX round by round.
 # Everything it starts is stopped by pid on exit.
 #
-# Environment: DURATION (20), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes), CONNECTIONS (50),
+# Environment: DURATION (20), ROUNDS (3), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes),
+#              CONNECTIONS (50),
 #              DIST (the distribution tar.gz),
 #              FRONTS ("gatehouse nginx haproxy"), POST (unset; a size in bytes: POST a JSON body of that size instead
 #              of a GET), ACCESS_LOG (false: access logs off on every front; true: on),
 #              PROFILE (false; true: records a JFR profile of the gateway during its measured wrk run into the work
-#              dir, gatehouse.jfr; read it with `jfr print --events jdk.ExecutionSample` or `jfr summary`),
+#              dir, gatehouse.jfr, in round 1; read it with `jfr print --events jdk.ExecutionSample` or `jfr summary`),
 #              GATEHOUSE_JAVA_OPTS (JVM options of the gateway, default the ones below).
+#              A/B of two gateway builds or JVM options, in the same alternated rounds: add the front gatehouse-b,
+#              FRONTS="gatehouse gatehouse-b nginx", with DIST_B and/or GATEHOUSE_B_JAVA_OPTS (default: as the first).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
 JIT_ROUNDS="${JIT_ROUNDS:-24}"
+ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-50}"
 FRONTS="${FRONTS:-gatehouse nginx haproxy}"
 ACCESS_LOG="${ACCESS_LOG:-false}"
 PROFILE="${PROFILE:-false}"
 DIST="${DIST:-$(ls "$ROOT"/karaf-assembly/target/gatehouse-*.tar.gz 2>/dev/null | head -1)}"
-GATEHOUSE_DEFAULT_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:ActiveProcessorCount=1"
+GATEHOUSE_DEFAULT_OPTS="-Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseParallelGC -XX:+UseTransparentHugePages -XX:Tier3DelayOn=100000 -XX:ActiveProcessorCount=1"
 LOAD_CPU=0
 SERVER_CPU=1
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for the load generator, one for the servers)" >&2; exit 1; }
@@ -52,6 +59,8 @@ fi
 WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 PIDS=()
 cleanup() {
+  # a stopped front would not act on its SIGTERM: continue them all first
+  for pid in "${PIDS[@]}"; do kill -CONT "$pid" $(pgrep -P "$pid" || true) 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -198,11 +207,12 @@ CONF
 }
 
 # ---- Gatehouse: the built distribution, gateway features, on free ports
-start_gatehouse() {
+start_gatehouse() { # front name, distribution, JVM options
+  local front="$1" dist="$2" opts="$3"
   GH_PORT=$(free_port)
-  mkdir -p "$WORK/gatehouse"
-  tar xzf "$DIST" -C "$WORK/gatehouse"
-  local home; home="$(ls -d "$WORK"/gatehouse/gatehouse-*)"
+  mkdir -p "$WORK/$front"
+  tar xzf "$dist" -C "$WORK/$front"
+  local home; home="$(ls -d "$WORK/$front"/gatehouse-*)"
   local etc="$home/etc"
   sed -i "s/^sshPort *=.*/sshPort = $(free_port)/" "$etc/org.apache.karaf.shell.cfg"
   sed -i "s/^rmiRegistryPort *=.*/rmiRegistryPort = $(free_port)/; s/^rmiServerPort *=.*/rmiServerPort = $(free_port)/" "$etc/org.apache.karaf.management.cfg"
@@ -225,8 +235,7 @@ health.enabled = false
 CONF
   # the gateway JVM's options as ./platform gives them (its default heap, 512 MB), on one CPU
   (cd "$home" && \
-     EXTRA_JAVA_OPTS="${GATEHOUSE_JAVA_OPTS:-$GATEHOUSE_DEFAULT_OPTS}" \
-     taskset -c $SERVER_CPU bin/karaf server > "$WORK/gatehouse/karaf.out" 2>&1 &)
+     EXTRA_JAVA_OPTS="$opts" taskset -c $SERVER_CPU bin/karaf server > "$WORK/$front/karaf.out" 2>&1 &)
   PIDS+=("$(pid_from_file "$home/karaf.pid")")
   URL="https://127.0.0.1:$GH_PORT/bench"
   wait_for "$URL"
@@ -280,88 +289,151 @@ if [ -n "${POST:-}" ]; then
   WRK_BODY=(-s "$WORK/post.lua"); H2_BODY=(-d "$WORK/body.json" -H "Content-Type: application/json")
 fi
 
-measure() { # name
-  local name="$1"
+# every front stays up for the whole run; all but the one running are stopped (SIGSTOP, NGINX's workers and HAProxy
+# too), so that exactly one front is on the server CPU and an idle one's timers cost the running one nothing
+declare -A URLS FRONT_PID
+front_pids() { echo "$1" $(pgrep -P "$1" || true); }
+pause_front() { kill -STOP $(front_pids "${FRONT_PID[$1]}") 2>/dev/null || true; }
+resume_front() { kill -CONT $(front_pids "${FRONT_PID[$1]}") 2>/dev/null || true; }
+
+warm() { # name warm-up-seconds
+  local name="$1" url="${URLS[$1]}"
   echo "== $name: warm-up" >&2
   # HTTP/2 first: a JIT compiles the paths it has seen, and code shared by both protocols that HTTP/2 reaches last
   # is recompiled (deoptimized, then compiled again for the wider profile) during the HTTP/1.1 run that follows
   if command -v h2load >/dev/null; then
-    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
+    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$url" >/dev/null 2>&1 || true
   fi
-  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$URL" >/dev/null
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$url" >/dev/null
   # a JVM front: first a new connection per request for 10 s, since the TLS handshake's code (elliptic-curve
   # arithmetic, key schedule) runs 50 times per wrk run otherwise and would still be compiling in the measured one
-  if [ "$name" = gatehouse ]; then
-    taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$URL" >/dev/null
+  if [ "$name" != nginx ] && [ "$name" != haproxy ]; then
+    taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$url" >/dev/null
   fi
   # a few short rounds, so that closing and reopening connections are warm too
-  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$URL" >/dev/null; done
+  for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null; done
   # a JVM front, last: 5 s rounds (new connections each) until its JIT compilers have settled, that is two rounds in
   # a row in which they used under 2% of the time, at most JIT_ROUNDS
-  if [ "$name" = gatehouse ]; then
+  if [ "$name" != nginx ] && [ "$name" != haproxy ]; then
     local round jit0 jit1 spent quiet=0
     for round in $(seq 1 "$JIT_ROUNDS"); do
-      jit0=$(jit_ticks "${PIDS[-1]}")
-      taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d5s "$URL" >/dev/null
-      jit1=$(jit_ticks "${PIDS[-1]}")
+      jit0=$(jit_ticks "${FRONT_PID[$name]}")
+      taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d5s "$url" >/dev/null
+      jit1=$(jit_ticks "${FRONT_PID[$name]}")
       spent=$(( (jit1 - jit0) * 1000 / TICKS ))
       echo "   JIT compilers in warm-up round $round: $spent ms of 5000" >&2
       if [ "$spent" -lt 100 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-      [ "$quiet" -ge 2 ] && break
+      if [ "$quiet" -ge 2 ]; then break; fi
     done
   fi
-  echo "== $name: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
-  if [ "$PROFILE" = true ] && [ "$name" = gatehouse ]; then
-    jcmd "${PIDS[-1]}" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
+}
+
+measure() { # name round
+  local name="$1" round="$2" url="${URLS[$1]}" pid="${FRONT_PID[$1]}"
+  # 2 s unmeasured first: the front's keep-alive connections to the backends may have timed out while it was stopped
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null
+  echo "== $name, round $round: wrk -t1 -c$CONNECTIONS -d${DURATION}s (HTTP/1.1 over TLS, keep-alive)" >&2
+  if [ "$PROFILE" = true ] && [ "$name" = gatehouse ] && [ "$round" = 1 ]; then
+    jcmd "$pid" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$WORK/gatehouse.jfr" >/dev/null
   fi
-  local before; read -r -a before < <(cpu_ticks "${PIDS[-1]}")
-  local ctx0; read -r -a ctx0 < <(ctx_switches "${PIDS[-1]}")
+  local out="$WORK/$name.$round.wrk"
+  local before; read -r -a before < <(cpu_ticks "$pid")
+  local ctx0; read -r -a ctx0 < <(ctx_switches "$pid")
   local segs0; segs0=$(tcp_segments)
-  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$URL" > "$WORK/$name.wrk"
-  local after; read -r -a after < <(cpu_ticks "${PIDS[-1]}")
+  taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url" > "$out"
+  local after; read -r -a after < <(cpu_ticks "$pid")
   local segs1; segs1=$(tcp_segments)
-  local ctx1; read -r -a ctx1 < <(ctx_switches "${PIDS[-1]}")
+  local ctx1; read -r -a ctx1 < <(ctx_switches "$pid")
   local user=$(( after[0] - before[0] )) system=$(( after[1] - before[1] ))
   local rps p50 p90 p99 errors cpu sys
-  local requests; requests=$(awk '/requests in/ {print $1}' "$WORK/$name.wrk")
+  local requests; requests=$(awk '/requests in/ {print $1}' "$out")
   per_request() { awk -v t="$1" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }'; }
   cpu=$(per_request $((user + system)))
   sys=$(per_request "$system")
   local switches; switches=$(awk -v v=$(( ctx1[0] - ctx0[0] )) -v i=$(( ctx1[1] - ctx0[1] )) -v n="$requests" \
     'BEGIN { printf "%.2f/%.2f", (n > 0 ? v / n : 0), (n > 0 ? i / n : 0) }')
   local segments; segments=$(awk -v s=$(( segs1 - segs0 )) -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? s / n : 0) }')
-  rps=$(awk '/Requests\/sec/ {print $2}' "$WORK/$name.wrk")
-  p50=$(awk '$1=="50%" {print $2}' "$WORK/$name.wrk")
-  p90=$(awk '$1=="90%" {print $2}' "$WORK/$name.wrk")
-  p99=$(awk '$1=="99%" {print $2}' "$WORK/$name.wrk")
-  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$WORK/$name.wrk" | tr '\n' ' ')
-  local h2="-"
-  if command -v h2load >/dev/null; then
-    # HTTP/2 warmed again first: after minutes of HTTP/1.1 alone, a JIT has recompiled the code both share for it
-    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 5 -c "$CONNECTIONS" -m 10 -t 1 "$URL" >/dev/null 2>&1 || true
-    taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$URL" > "$WORK/$name.h2load" 2>&1 || true
-    h2=$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")
-  fi
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out")
+  p50=$(awk '$1=="50%" {print $2}' "$out")
+  p90=$(awk '$1=="90%" {print $2}' "$out")
+  p99=$(awk '$1=="99%" {print $2}' "$out")
+  errors=$(awk '/Non-2xx|Socket errors/ {print}' "$out" | tr '\n' ' ')
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %12s %10s %10s %10s %12s %8s %11s %9s %14s %8s  %s\n' "$name" "$rps" "$p50" "$p90" "$p99" "$cpu" "$sys" "$switches" "$segments" "$h2" "$load" "$errors" | tee -a "$RESULTS"
+  printf '%-11s %5s %12s %10s %10s %10s %12s %8s %11s %9s %8s  %s\n' "$name" "$round" "$rps" "$p50" "$p90" "$p99" "$cpu" "$sys" "$switches" "$segments" "$load" "$errors" | tee -a "$RESULTS"
 }
 
+measure_h2() { # name
+  local name="$1" url="${URLS[$1]}"
+  # HTTP/2 warmed again first: after minutes of HTTP/1.1 alone, a JIT has recompiled the code both share for it
+  taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 5 -c "$CONNECTIONS" -m 10 -t 1 "$url" >/dev/null 2>&1 || true
+  taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D "$DURATION" -c "$CONNECTIONS" -m 10 -t 1 "$url" > "$WORK/$name.h2load" 2>&1 || true
+  printf '%-11s %14s\n' "$name" "$(awk '/^finished in/ {print $4}' "$WORK/$name.h2load")" | tee -a "$RESULTS.h2"
+}
+
+# each front started and warmed in turn, then stopped until its rounds
+for front in $FRONTS; do
+  case "$front" in
+    gatehouse) start_gatehouse gatehouse "$DIST" "${GATEHOUSE_JAVA_OPTS:-$GATEHOUSE_DEFAULT_OPTS}" ;;
+    gatehouse-b) start_gatehouse gatehouse-b "${DIST_B:-$DIST}" "${GATEHOUSE_B_JAVA_OPTS:-$GATEHOUSE_DEFAULT_OPTS}" ;;
+    nginx) start_nginx ;;
+    haproxy) start_haproxy ;;
+    *) echo "unknown front $front" >&2; exit 1 ;;
+  esac
+  URLS[$front]="$URL"; FRONT_PID[$front]="${PIDS[-1]}"
+  curl -sk -D - -o /dev/null "$URL" > "$WORK/$front.headers"
+  case "$front" in nginx|haproxy) warm "$front" 5 ;; *) warm "$front" "$WARMUP" ;; esac
+  pause_front "$front"
+done
+
+# the measured rounds, the fronts alternated in each, so that a machine that speeds up or slows down over the run
+# (on a shared host it does) weighs on every front alike; the ratios are taken round by round
 # load: the 1-minute load average after the run; on a shared machine, compare only runs with a similar load
 # cpu us/req: the front's CPU time (all its processes) during the wrk run divided by the requests wrk completed;
 # of sys: the part of it spent in the kernel (system calls, and the loopback network stack they run)
 # vol/inv cs: the front's voluntary and involuntary (preempted) context switches per request, every thread
 # segs/req: TCP segments the machine sent per request (client, front and backends; pure ACKs included)
-printf '%-10s %12s %10s %10s %10s %12s %8s %11s %9s %14s %8s\n' "front" "wrk req/s" "p50" "p90" "p99" "cpu us/req" "of sys" "vol/inv cs" "segs/req" "h2load req/s" "load" | tee "$RESULTS"
-for front in $FRONTS; do
-  case "$front" in
-    gatehouse) start_gatehouse; curl -sk -D - -o /dev/null "$URL" > "$WORK/gatehouse.headers"; measure gatehouse "$WARMUP" ;;
-    nginx) start_nginx; curl -sk -D - -o /dev/null "$URL" > "$WORK/nginx.headers"; measure nginx 5 ;;
-    haproxy) start_haproxy; curl -sk -D - -o /dev/null "$URL" > "$WORK/haproxy.headers"; measure haproxy 5 ;;
-    *) echo "unknown front $front" >&2; exit 1 ;;
-  esac
-  # one front at a time on the server CPU
-  pid="${PIDS[-1]}"; kill "$pid"; for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+printf '%-11s %5s %12s %10s %10s %10s %12s %8s %11s %9s %8s\n' "front" "round" "wrk req/s" "p50" "p90" "p99" "cpu us/req" "of sys" "vol/inv cs" "segs/req" "load" | tee "$RESULTS"
+for round in $(seq 1 "$ROUNDS"); do
+  for front in $FRONTS; do resume_front "$front"; measure "$front" "$round"; pause_front "$front"; done
 done
+if command -v h2load >/dev/null; then
+  echo
+  printf '%-11s %14s\n' "front" "h2load req/s" | tee "$RESULTS.h2"
+  for front in $FRONTS; do resume_front "$front"; measure_h2 "$front"; pause_front "$front"; done
+fi
+for front in $FRONTS; do resume_front "$front"; done
+
+# per front, the median of its rounds; against NGINX, the ratio in each round and their median
+echo
+python3 - "$RESULTS" <<'PY'
+import re, statistics, sys
+def ms(v):
+    m = re.match(r'([\d.]+)(us|ms|s)$', v)
+    return float(m.group(1)) * {'us': 1e-3, 'ms': 1.0, 's': 1e3}[m.group(2)] if m else float('nan')
+rows = {}
+for line in open(sys.argv[1]).read().splitlines()[1:]:
+    f = line.split()
+    rows.setdefault(f[0], {})[int(f[1])] = (float(f[2]), ms(f[5]))
+for front, by_round in rows.items():
+    print(f"{front:<11} median of {len(by_round)} rounds: {statistics.median(r for r, _ in by_round.values()):,.0f} req/s,"
+          f" p99 {statistics.median(p for _, p in by_round.values()):.2f} ms;"
+          f" best round: {max(r for r, _ in by_round.values()):,.0f} req/s, p99 {min(p for _, p in by_round.values()):.2f} ms")
+def against(front, base):
+    both = sorted(set(rows[front]) & set(rows[base]))
+    rps = [rows[front][r][0] / rows[base][r][0] for r in both]
+    p99 = [rows[front][r][1] / rows[base][r][1] for r in both]
+    print(f"{front}/{base}, round by round: req/s " + " ".join(f"{x:.2f}x" for x in rps)
+          + f" (median {statistics.median(rps):.2f}x); p99 " + " ".join(f"{x:.2f}x" for x in p99)
+          + f" (median {statistics.median(p99):.2f}x)")
+    best = max(r for r, _ in rows[front].values()) / max(r for r, _ in rows[base].values())
+    best99 = min(p for _, p in rows[front].values()) / min(p for _, p in rows[base].values())
+    print(f"{front}/{base}, best round against best round: req/s {best:.2f}x, p99 {best99:.2f}x")
+for front in rows:
+    if front != 'nginx' and 'nginx' in rows:
+        against(front, 'nginx')
+if 'gatehouse-b' in rows and 'gatehouse' in rows:
+    against('gatehouse-b', 'gatehouse')
+PY
 echo
 echo "machine: $(nproc) CPUs, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | xargs), $(free -g | awk '/Mem/ {print $2}') GB RAM, $(uname -r), $(java -version 2>&1 | head -1)"
 echo "versions: $(nginx -v 2>&1), $(haproxy -v | head -1), $(wrk -v 2>&1 | head -1)"

@@ -148,17 +148,19 @@ public class PlatformScriptIT {
             assertEquals(200, metrics.statusCode());
             assertTrue(metrics.body(), metrics.body().contains("# TYPE "));
 
-            // the gateway runs the collector, the pages and the fixed, pre-touched heap measured best for it
+            // the gateway runs the collector, the pages, the fixed, pre-touched heap and the JIT policy measured best for it
             // (docs/benchmarks.md); app containers keep the defaults and a heap that grows from 64 MB
             String gatewayJvm = jvmCommandLine(platform, "gateway");
             String appJvm = jvmCommandLine(platform, "app-1");
             assertTrue(gatewayJvm, gatewayJvm.contains("-XX:+UseParallelGC"));
             assertTrue(gatewayJvm, gatewayJvm.contains("-XX:+UseTransparentHugePages"));
             assertTrue(gatewayJvm, gatewayJvm.contains("-XX:+AlwaysPreTouch"));
+            assertTrue(gatewayJvm, gatewayJvm.contains("-XX:Tier3DelayOn=100000"));
             assertTrue(gatewayJvm, gatewayJvm.contains("-Xms512m -Xmx512m"));
             assertFalse(appJvm, appJvm.contains("-XX:+UseParallelGC"));
             assertFalse(appJvm, appJvm.contains("-XX:+UseTransparentHugePages"));
             assertFalse(appJvm, appJvm.contains("-XX:+AlwaysPreTouch"));
+            assertFalse(appJvm, appJvm.contains("-XX:Tier3DelayOn"));
             assertTrue(appJvm, appJvm.contains("-Xms64m -Xmx512m"));
 
             // the development watchdog: a gateway killed with -9 is relaunched within 5 s and serves again
