@@ -44,6 +44,12 @@ LOAD_CPU=0
 SERVER_CPU=1
 [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs (one for the load generator, one for the servers)" >&2; exit 1; }
 [ -f "$DIST" ] || { echo "no distribution found; build it first: mvn -B install -DskipITs" >&2; exit 1; }
+case " $FRONTS " in
+  *" gatehouse-b "*) [ -f "${DIST_B:-$DIST}" ] || { echo "DIST_B '${DIST_B}' is not a file" >&2; exit 1; } ;;
+esac
+for setting in DURATION ROUNDS WARMUP CONNECTIONS; do
+  [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] || { echo "$setting must be a whole number above 0, not '${!setting}'" >&2; exit 1; }
+done
 
 need=()
 command -v nginx >/dev/null || need+=(nginx-light)
@@ -60,7 +66,7 @@ WORK="$(mktemp -d /tmp/gatehouse-bench.XXXXXX)"
 PIDS=()
 cleanup() {
   # a stopped front would not act on its SIGTERM: continue them all first
-  for pid in "${PIDS[@]}"; do kill -CONT "$pid" $(pgrep -P "$pid" || true) 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -CONT $(front_pids "$pid") 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
@@ -69,6 +75,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# a process and its children (NGINX's workers)
+front_pids() { echo "$1" $(pgrep -P "$1" || true); }
+# the gateway fronts (gatehouse, gatehouse-b) run in a JVM, warmed until its JIT settles
+is_jvm() { [ "$1" != nginx ] && [ "$1" != haproxy ]; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # url
   for _ in $(seq 1 600); do
@@ -292,7 +302,6 @@ fi
 # every front stays up for the whole run; all but the one running are stopped (SIGSTOP, NGINX's workers and HAProxy
 # too), so that exactly one front is on the server CPU and an idle one's timers cost the running one nothing
 declare -A URLS FRONT_PID
-front_pids() { echo "$1" $(pgrep -P "$1" || true); }
 pause_front() { kill -STOP $(front_pids "${FRONT_PID[$1]}") 2>/dev/null || true; }
 resume_front() { kill -CONT $(front_pids "${FRONT_PID[$1]}") 2>/dev/null || true; }
 
@@ -307,14 +316,14 @@ warm() { # name warm-up-seconds
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$url" >/dev/null
   # a JVM front: first a new connection per request for 10 s, since the TLS handshake's code (elliptic-curve
   # arithmetic, key schedule) runs 50 times per wrk run otherwise and would still be compiling in the measured one
-  if [ "$name" != nginx ] && [ "$name" != haproxy ]; then
+  if is_jvm "$name"; then
     taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$url" >/dev/null
   fi
   # a few short rounds, so that closing and reopening connections are warm too
   for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null; done
   # a JVM front, last: 5 s rounds (new connections each) until its JIT compilers have settled, that is two rounds in
   # a row in which they used under 2% of the time, at most JIT_ROUNDS
-  if [ "$name" != nginx ] && [ "$name" != haproxy ]; then
+  if is_jvm "$name"; then
     local round jit0 jit1 spent quiet=0
     for round in $(seq 1 "$JIT_ROUNDS"); do
       jit0=$(jit_ticks "${FRONT_PID[$name]}")
