@@ -48,6 +48,11 @@ final class GatewayConnector extends ServerConnector {
     protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
         return new ServerConnectorManager(executor, scheduler, selectors) {
             @Override
+            protected ManagedSelector newSelector(int id) {
+                return new ReadyOrderSelector(this, id);
+            }
+
+            @Override
             public Connection newConnection(SelectableChannel channel, EndPoint endpoint, Object attachment)
                     throws IOException {
                 if (attachment instanceof Dial dial) {
