@@ -72,7 +72,8 @@ final class GatewayServer {
         threads.setName("gatehouse-listener");
         // no reserved threads: Jetty would otherwise hand the selector's production to a reserved thread for every
         // task that may run either way (the TLS layer's), a thread wake-up per read; without them such tasks run on
-        // the selector thread itself, as non-blocking ones already do (~4% less CPU per request, docs/benchmarks.md)
+        // the selector thread itself, as non-blocking ones already do (~4% less CPU per request, docs/benchmarks.md);
+        // the HTTPS connector's own selector (ReadyOrderSelector) runs its tasks by the same rule
         threads.setReservedThreads(0);
         server = buffers == null ? new Server(threads) : new Server(threads, null, buffers);
         server.setStopTimeout(config.drain_timeout_ms());
