@@ -41,7 +41,6 @@ final class ReadyOrderSelector extends ManagedSelector {
     private final Executor executor;
     /** The keys of one turn, in the kernel's order; used on the selector's thread only. */
     private final List<SelectionKey> ready = new ArrayList<>();
-    private final List<Selectable> served = new ArrayList<>();
     private final Consumer<SelectionKey> collect = ready::add;
 
     ReadyOrderSelector(SelectorManager manager, int id) {
@@ -60,18 +59,18 @@ final class ReadyOrderSelector extends ManagedSelector {
         try {
             for (SelectionKey key : ready) {
                 if (key.attachment() instanceof Selectable selectable) {
-                    served.add(selectable);
                     serve(key, selectable);
                 } else {
                     others = true;
                 }
             }
-            for (Selectable selectable : served) {
-                selectable.updateKey();
+            for (SelectionKey key : ready) {
+                if (key.attachment() instanceof Selectable selectable) {
+                    selectable.updateKey();
+                }
             }
         } finally {
             ready.clear();
-            served.clear();
         }
         // Jetty's loop walks the selected-key set when this returns: empty, unless a key was left to it
         return others ? selector.selectNow() : 0;
