@@ -8,17 +8,17 @@
 # TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
 # headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
 # the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
-# to CPU 0. Each front is started and warmed up in turn (a short h2load run first, then one long wrk run, for the
-# gateway JVM 10 s with a new TLS connection per request, four short runs so that new connections are warm too, and
-# for the gateway JVM 5 s runs until its JIT compilers used under 2% of two in a row, at most JIT_ROUNDS), then
-# stopped (SIGSTOP). The measurement is ROUNDS rounds; in each, every front in turn is continued, given 2 s of
+# to CPU 0. Each front is started and warmed up in turn (a short h2load run first; for the gateway JVM 5 s runs with
+# a new TLS connection per request, until at least 30,000 connections were made and its JIT compilers used under 2%
+# of two runs in a row; one long wrk run; four short runs so that new connections are warm too; and for the gateway
+# JVM 5 s keep-alive runs until its JIT compilers used under 2% of two in a row), then stopped (SIGSTOP). The measurement is ROUNDS rounds; in each, every front in turn is continued, given 2 s of
 # unmeasured load, measured with wrk (1 thread, 50 connections, DURATION seconds) and stopped again, so a machine
 # that drifts over the run weighs on every front alike. Last, h2load (HTTP/2, when available, after 5 s more of
 # HTTP/2 warm-up). It prints every round, each front's median, and the ratios to NGINX round by round.
 # Everything it starts is stopped by pid on exit.
 #
-# Environment: DURATION (20), ROUNDS (3), WARMUP (30, gateway JVM), JIT_ROUNDS (24: at most two more minutes),
-#              CONNECTIONS (50),
+# Environment: DURATION (20), ROUNDS (3), WARMUP (30, gateway JVM), CONNECTIONS (50),
+#              JIT_ROUNDS (40: at most 200 s for each of the gateway JVM's two settling phases),
 #              DIST (the distribution tar.gz),
 #              FRONTS ("gatehouse nginx haproxy"), POST (unset; a size in bytes: POST a JSON body of that size instead
 #              of a GET), ACCESS_LOG (false: access logs off on every front; true: on),
@@ -32,7 +32,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DURATION="${DURATION:-20}"
 WARMUP="${WARMUP:-30}"
-JIT_ROUNDS="${JIT_ROUNDS:-24}"
+JIT_ROUNDS="${JIT_ROUNDS:-40}"
 ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-50}"
 FRONTS="${FRONTS:-gatehouse nginx haproxy}"
@@ -47,7 +47,7 @@ SERVER_CPU=1
 case " $FRONTS " in
   *" gatehouse-b "*) [ -f "${DIST_B:-$DIST}" ] || { echo "DIST_B '${DIST_B}' is not a file" >&2; exit 1; } ;;
 esac
-for setting in DURATION ROUNDS WARMUP CONNECTIONS; do
+for setting in DURATION ROUNDS WARMUP JIT_ROUNDS CONNECTIONS; do
   [[ "${!setting}" =~ ^[1-9][0-9]*$ ]] || { echo "$setting must be a whole number above 0, not '${!setting}'" >&2; exit 1; }
 done
 
@@ -313,28 +313,36 @@ warm() { # name warm-up-seconds
   if command -v h2load >/dev/null; then
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$url" >/dev/null 2>&1 || true
   fi
+  # a JVM front: a new TLS connection per request, in 5 s rounds until its JIT compilers have settled on that
+  # path too (see settle). Each measured run opens its connections anew, and a JVM that is still compiling the code
+  # of accepting and handshaking them spends the first half second of the run at a quarter of its speed: about 1% of
+  # the run's requests, the p99 itself (docs/benchmarks.md, "the connection path's warm-up"). That code runs once per
+  # connection, and the optimizing compiler takes it after some ten thousand runs, so the rounds go on until at least
+  # 30,000 connections have been made, not the 50 of a wrk run. It comes first, so that the keep-alive runs, the ones
+  # measured, are what the JIT sees last.
+  if is_jvm "$name"; then settle "$name" "new connections" 30000 -H "Connection: close"; fi
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$url" >/dev/null
-  # a JVM front: first a new connection per request for 10 s, since the TLS handshake's code (elliptic-curve
-  # arithmetic, key schedule) runs 50 times per wrk run otherwise and would still be compiling in the measured one
-  if is_jvm "$name"; then
-    taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d10s -H "Connection: close" "$url" >/dev/null
-  fi
   # a few short rounds, so that closing and reopening connections are warm too
   for _ in 1 2 3 4; do taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d2s "$url" >/dev/null; done
-  # a JVM front, last: 5 s rounds (new connections each) until its JIT compilers have settled, that is two rounds in
-  # a row in which they used under 2% of the time, at most JIT_ROUNDS
-  if is_jvm "$name"; then
-    local round jit0 jit1 spent quiet=0
-    for round in $(seq 1 "$JIT_ROUNDS"); do
-      jit0=$(jit_ticks "${FRONT_PID[$name]}")
-      taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d5s "$url" >/dev/null
-      jit1=$(jit_ticks "${FRONT_PID[$name]}")
-      spent=$(( (jit1 - jit0) * 1000 / TICKS ))
-      echo "   JIT compilers in warm-up round $round: $spent ms of 5000" >&2
-      if [ "$spent" -lt 100 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-      if [ "$quiet" -ge 2 ]; then break; fi
-    done
-  fi
+  # a JVM front, last: 5 s keep-alive rounds (new connections each) until its JIT compilers have settled
+  if is_jvm "$name"; then settle "$name" "keep-alive" 0; fi
+}
+
+# 5 s wrk rounds against a JVM front until at least the given number of requests were made and its JIT compilers
+# have settled, that is two rounds in a row in which they used under 2% of the time; at most JIT_ROUNDS
+settle() { # name label least-requests [wrk options]
+  local name="$1" label="$2" least="$3" url="${URLS[$1]}" round jit0 jit1 spent quiet=0 requests=0 made
+  shift 3
+  for round in $(seq 1 "$JIT_ROUNDS"); do
+    jit0=$(jit_ticks "${FRONT_PID[$name]}")
+    made=$(taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" "$@" -t1 -c"$CONNECTIONS" -d5s "$url" | awk '/requests in/ {print $1}')
+    jit1=$(jit_ticks "${FRONT_PID[$name]}")
+    requests=$((requests + ${made:-0}))
+    spent=$(( (jit1 - jit0) * 1000 / TICKS ))
+    echo "   JIT compilers in warm-up round $round ($label, $requests requests): $spent ms of 5000" >&2
+    if [ "$spent" -lt 100 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    if [ "$quiet" -ge 2 ] && [ "$requests" -ge "$least" ]; then break; fi
+  done
 }
 
 measure() { # name round
