@@ -4,18 +4,18 @@
 #   bench/gateway-vs-nginx.sh            # needs the built distribution: mvn -B install -DskipITs
 #
 # Installs what it lacks from Debian (nginx-light, haproxy, wrk, nghttp2-client for h2load), starts two fixed fast
-# backends (NGINX returning a small JSON on two loopback ports), then runs each front in turn with the same setup:
-# TLS 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
-# headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside
-# the rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator
-# to CPU 0. Each front is started and warmed up in turn (a short h2load run first; for the gateway JVM 5 s runs with
-# a new TLS connection per request, until at least 30,000 connections were made and its JIT compilers used under 2%
-# of two runs in a row; one long wrk run; four short runs so that new connections are warm too; and for the gateway
-# JVM 5 s keep-alive runs until its JIT compilers used under 2% of two in a row), then stopped (SIGSTOP). The measurement is ROUNDS rounds; in each, every front in turn is continued, given 2 s of
-# unmeasured load, measured with wrk (1 thread, 50 connections, DURATION seconds) and stopped again, so a machine
-# that drifts over the run weighs on every front alike. Last, h2load (HTTP/2, when available, after 5 s more of
-# HTTP/2 warm-up). It prints every round, each front's median, and the ratios to NGINX round by round.
-# Everything it starts is stopped by pid on exit.
+# backends (NGINX returning a small JSON on two loopback ports), then runs each front in turn with the same setup: TLS
+# 1.2/1.3 with one ECDSA P-256 certificate, least-connections over a keep-alive upstream pool, the same security
+# headers (the gatehouse-security defaults), request ids, X-Forwarded-*, no access log. The path /bench is outside the
+# rate-limit zones (the other fronts have no rate limiter). The servers are pinned to CPU 1, the load generator to CPU
+# 0. Each front is started and warmed up in turn (a short h2load run first; for the gateway JVM 5 s runs with a new
+# TLS connection per request, until at least 30,000 connections were made and its JIT compilers used under 2% of two
+# runs in a row; one long wrk run; four short runs so that new connections are warm too; and for the gateway JVM 5 s
+# keep-alive runs until its JIT compilers used under 2% of two in a row), then stopped (SIGSTOP). The measurement is
+# ROUNDS rounds; in each, every front in turn is continued, given 2 s of unmeasured load, measured with wrk (1 thread,
+# 50 connections, DURATION seconds) and stopped again, so a machine that drifts over the run weighs on every front
+# alike. Last, h2load (HTTP/2, when available, after 5 s more of HTTP/2 warm-up). It prints every round, each front's
+# median, and the ratios to NGINX round by round. Everything it starts is stopped by pid on exit.
 #
 # Environment: DURATION (20), ROUNDS (3), WARMUP (30, gateway JVM), CONNECTIONS (50),
 #              JIT_ROUNDS (40: at most 200 s for each of the gateway JVM's two settling phases),
