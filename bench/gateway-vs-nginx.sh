@@ -313,13 +313,13 @@ warm() { # name warm-up-seconds
   if command -v h2load >/dev/null; then
     taskset -c $LOAD_CPU h2load "${H2_BODY[@]}" -D 3 -c "$CONNECTIONS" -m 10 -t 1 "$url" >/dev/null 2>&1 || true
   fi
-  # a JVM front: a new TLS connection per request, in 5 s rounds until its JIT compilers have settled on that
-  # path too (see settle). Each measured run opens its connections anew, and a JVM that is still compiling the code
-  # of accepting and handshaking them spends the first half second of the run at a quarter of its speed: about 1% of
-  # the run's requests, the p99 itself (docs/benchmarks.md, "the connection path's warm-up"). That code runs once per
-  # connection, and the optimizing compiler takes it after some ten thousand runs, so the rounds go on until at least
-  # 30,000 connections have been made, not the 50 of a wrk run. It comes first, so that the keep-alive runs, the ones
-  # measured, are what the JIT sees last.
+  # a JVM front: a new TLS connection per request, in 5 s rounds until its JIT compilers have settled on that path too
+  # (see settle). Each measured run opens its connections anew, and a JVM that is still compiling the code of
+  # accepting and handshaking them spends the first half second of the run at a quarter of its speed: about 1% of the
+  # run's requests, the p99 itself (docs/benchmarks.md, "the connection path's warm-up"). That code runs once per
+  # connection, and the optimizing compiler takes it only after tens of thousands of runs, so the rounds go on until
+  # at least 30,000 connections have been made, not the 50 of a wrk run. It comes first, so that the keep-alive runs,
+  # the ones measured, are what the JIT sees last.
   if is_jvm "$name"; then settle "$name" "new connections" 30000 -H "Connection: close"; fi
   taskset -c $LOAD_CPU wrk "${WRK_BODY[@]}" -t1 -c"$CONNECTIONS" -d"${2}s" "$url" >/dev/null
   # a few short rounds, so that closing and reopening connections are warm too
