@@ -1,13 +1,16 @@
 package io.gatehouse.listener.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
@@ -16,7 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -45,12 +52,20 @@ class ReadyOrderSelectorTest {
     private ServerSocketChannel server;
     private SelectorManager manager;
     private ManagedSelector selector;
+    /** Set by a test once the selector runs: the pool then refuses every task, as a full or stopping pool does. */
+    private volatile boolean rejecting;
 
     @BeforeEach
     void start() throws Exception {
         threads.start();
         scheduler.start();
-        manager = new SelectorManager(threads, scheduler, 1) {
+        Executor executor = task -> {
+            if (rejecting) {
+                throw new RejectedExecutionException("the pool refuses " + task);
+            }
+            threads.execute(task);
+        };
+        manager = new SelectorManager(executor, scheduler, 1) {
             @Override
             protected ManagedSelector newSelector(int id) {
                 return new ReadyOrderSelector(this, id);
@@ -149,21 +164,10 @@ class ReadyOrderSelectorTest {
         CountDownLatch done = new CountDownLatch(SOCKETS);
         CountDownLatch updated = new CountDownLatch(SOCKETS);
         List<Recorder> recorders = new ArrayList<>();
-        CountDownLatch registered = new CountDownLatch(1);
         for (int i = 0; i < SOCKETS; i++) {
             recorders.add(new Recorder(i, channels.get(i), served, done, updated));
         }
-        selector.submit(nio -> {
-            try {
-                for (Recorder recorder : recorders) {
-                    recorder.key = recorder.channel.register(nio, SelectionKey.OP_READ, recorder);
-                }
-                registered.countDown();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        assertTrue(registered.await(5, TimeUnit.SECONDS), "the sockets were never registered");
+        register(recorders);
 
         // the selector is held busy while every socket turns readable, in reverse order of registration, so that its
         // next turn finds them all ready at once
@@ -195,5 +199,104 @@ class ReadyOrderSelectorTest {
             assertEquals(recorder.index % 2 == 0, recorder.taskThread == recorder.selectorThread,
                     "socket " + recorder.index + "'s task ran on " + recorder.taskThread);
         }
+    }
+
+    /** A selectable whose selection does what the test gives it; it takes its key out of the selector afterwards. */
+    private static final class Scripted implements ManagedSelector.Selectable {
+
+        final Supplier<Runnable> onSelected;
+        volatile SelectionKey key;
+
+        Scripted(Supplier<Runnable> onSelected) {
+            this.onSelected = onSelected;
+        }
+
+        @Override
+        public Runnable onSelected() {
+            return onSelected.get();
+        }
+
+        @Override
+        public void updateKey() {
+            // as Jetty's end points do, a key cancelled meanwhile is not an error of the loop
+            try {
+                key.interestOps(0);
+            } catch (CancelledKeyException e) {
+                // the connection was closed during the turn
+            }
+        }
+
+        @Override
+        public void replaceKey(SelectionKey newKey) {
+            key = newKey;
+        }
+    }
+
+    /** A blocking task that records whether its connection was closed instead of run. */
+    private static final class BlockingTask implements Runnable, Closeable {
+
+        final AtomicBoolean ran = new AtomicBoolean();
+        final CountDownLatch closed = new CountDownLatch(1);
+
+        @Override
+        public void run() {
+            ran.set(true);
+        }
+
+        @Override
+        public void close() {
+            closed.countDown();
+        }
+    }
+
+    /** Registers the i-th selectable for reads on the i-th accepted socket, on the selector's thread. */
+    private void register(List<? extends ManagedSelector.Selectable> selectables) throws Exception {
+        CountDownLatch registered = new CountDownLatch(1);
+        selector.submit(nio -> {
+            try {
+                for (int i = 0; i < selectables.size(); i++) {
+                    ManagedSelector.Selectable selectable = selectables.get(i);
+                    selectable.replaceKey(channels.get(i).register(nio, SelectionKey.OP_READ, selectable));
+                }
+                registered.countDown();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertTrue(registered.await(5, TimeUnit.SECONDS), "the sockets were never registered");
+    }
+
+    @Test
+    void aFailingSocketIsClosedAndTheLoopGoesOnServingTheOthers() throws Exception {
+        BlockingTask refused = new BlockingTask();
+        CountDownLatch laterServed = new CountDownLatch(1);
+        List<Scripted> selectables = List.of(
+                // 0: its selection throws: its connection is closed
+                new Scripted(() -> {
+                    throw new IllegalStateException("selection failed");
+                }),
+                // 1: a blocking task the pool refuses: its connection is closed, not left waiting
+                new Scripted(() -> refused),
+                // 2: a non-blocking task that throws: logged, and the turn goes on
+                new Scripted(() -> Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+                    throw new IllegalStateException("task failed");
+                })),
+                // 3: served in a later turn, once the failures above have happened
+                new Scripted(() -> Invocable.from(Invocable.InvocationType.NON_BLOCKING, laterServed::countDown)));
+        register(selectables);
+        rejecting = true;
+        for (int i = 0; i < 3; i++) {
+            peers.get(i).write(ByteBuffer.wrap(new byte[] {1}));
+        }
+
+        assertTrue(refused.closed.await(5, TimeUnit.SECONDS), "the refused task's connection was not closed");
+        assertFalse(refused.ran.get(), "the refused task ran");
+        for (int i = 0; i < 100 && channels.get(0).isOpen(); i++) {
+            Thread.sleep(50);
+        }
+        assertFalse(channels.get(0).isOpen(), "the socket whose selection failed was not closed");
+
+        peers.get(3).write(ByteBuffer.wrap(new byte[] {1}));
+        assertTrue(laterServed.await(5, TimeUnit.SECONDS), "the selector stopped serving after the failures");
     }
 }
